@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+
+describe('cli program', () => {
+  it('is named eqlite and reports the package version', () => {
+    const program = buildProgram();
+    expect(program.name()).toBe('eqlite');
+    expect(program.version()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
