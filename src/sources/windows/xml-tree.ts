@@ -31,3 +31,53 @@ export function textContent(node: XmlNode): string {
   for (const c of node.children) out += textContent(c);
   return out;
 }
+
+// Control characters are exactly what these must find.
+// eslint-disable-next-line no-control-regex
+const TEXT_SPECIAL = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+// eslint-disable-next-line no-control-regex
+const ATTR_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function escapeWith(s: string, re: RegExp): string {
+  if (!re.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    const code = s.charCodeAt(i);
+    const e = ESCAPES[c];
+    if (e !== undefined && (c !== '"' || re === ATTR_SPECIAL)) out += e;
+    // Control characters cannot appear literally in XML; a character reference keeps them.
+    else if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) out += '&#x' + code.toString(16) + ';';
+    else out += c;
+  }
+  return out;
+}
+
+/** Escape element text (`&`, `<`, `>`, control characters). */
+export function escapeXmlText(s: string): string {
+  return escapeWith(s, TEXT_SPECIAL);
+}
+
+/** Escape an attribute value (as element text, plus `"`). */
+export function escapeXmlAttr(s: string): string {
+  return escapeWith(s, ATTR_SPECIAL);
+}
+
+/**
+ * The element as compact XML text, the way Windows prints an event (`wevtutil qe /f:xml`):
+ * no indentation, empty elements as `<X/>`.
+ */
+export function toXml(el: XmlElement): string {
+  let s = '<' + el.name;
+  const attrs = el.attrs;
+  for (const k in attrs) s += ' ' + k + '="' + escapeXmlAttr(attrs[k]) + '"';
+  const children = el.children;
+  if (children.length === 0) return s + '/>';
+  s += '>';
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    s += typeof c === 'string' ? escapeXmlText(c) : toXml(c);
+  }
+  return s + '</' + el.name + '>';
+}
