@@ -1,0 +1,652 @@
+/**
+ * Compiles analyzed conditions into closures over documents, following ES's split between leaves
+ * that become Lucene queries (a field and constants: true iff some value of the field satisfies the
+ * leaf) and leaves that become scripts (functions or arithmetic: true iff some combination of field
+ * values yields exactly `true`). Negations and `!=` are two-valued per document (SEMANTICS §6).
+ */
+import { EqlError } from './errors.js';
+import { parseDateLiteral } from './dates.js';
+import { foldCase } from './fold.js';
+import type { Value } from './functions.js';
+import { cidrContains, ipKey, parseCidr } from './ip.js';
+import { javaToString } from './java.js';
+import { fieldsOf, type TExpr, type TField } from './plan.js';
+import { compileLuceneRegex, isLiteralLuceneRegex, RegexSyntaxError } from './regex.js';
+import { compileScript } from './script.js';
+import type { DataType, FieldDef } from './types.js';
+import { coercerFor, makeAccessor, type Scalar } from './values.js';
+import { compareVersions } from './version.js';
+import { compileWildcard, compileWildcardList, hasWildcards } from './wildcard.js';
+
+/** A test on one converted value of a field. */
+export type ValueTest = (v: Scalar) => boolean;
+
+export interface FieldLeaf {
+  def: FieldDef;
+  test: ValueTest;
+  /** Source text, for explain output and messages. */
+  text: string;
+  /** Relative evaluation cost, used to order conjunctions (cheap first). */
+  cost: number;
+  /** Strings a matching value must contain (case-folded when `ci`), for line prefiltering. */
+  literals?: { values: string[]; ci: boolean };
+}
+
+export type Cond =
+  | { k: 'const'; v: boolean }
+  | { k: 'and' | 'or'; items: Cond[] }
+  | { k: 'not'; c: Cond }
+  | { k: 'leaf'; leaf: FieldLeaf }
+  | { k: 'exists'; def: FieldDef; text: string }
+  | { k: 'script'; expr: TExpr; text: string; wantNull: boolean };
+
+export type DocPredicate = (doc: Record<string, unknown>) => boolean;
+
+function runtimeError(detail: string, e: TExpr): never {
+  throw new EqlError('runtime', detail, e.span);
+}
+
+// ---- literal conversion to a field's type (what a term/range query on that field does) ------
+
+interface Bounds {
+  lower: bigint;
+  upper: bigint;
+}
+
+function toFieldLiteral(def: FieldDef, v: Value, node: TExpr): Scalar | Bounds {
+  const fail = (): never =>
+    runtimeError(
+      `failed to create query: value [${String(v)}] cannot be converted to the type [${def.type}] of field [${def.name}]`,
+      node,
+    );
+  if (v === null) fail();
+  switch (def.type) {
+    case 'keyword':
+    case 'text':
+    case 'version':
+      return typeof v === 'string' ? v : javaToString(v, typeof v === 'number' && !Number.isInteger(v));
+    case 'integer':
+    case 'long':
+    case 'double': {
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
+      return fail();
+    }
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      if (v === 'true' || v === 'false') return v === 'true';
+      return fail();
+    case 'date':
+    case 'date_nanos': {
+      if (typeof v === 'number') {
+        const lower = BigInt(Math.trunc(v)) * 1000000n;
+        return { lower, upper: lower + 999999n };
+      }
+      if (typeof v === 'string') {
+        const b = parseDateLiteral(v, def.formats, def.type === 'date_nanos');
+        if (b) return b;
+      }
+      return fail();
+    }
+    case 'ip': {
+      if (typeof v !== 'string') return fail();
+      const k = ipKey(v);
+      if (k) return k;
+      return fail();
+    }
+    case 'dynamic':
+      return v as Scalar;
+    default:
+      return fail();
+  }
+}
+
+/** Code point order (UTF-8 byte order), which is how Lucene compares keyword terms. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (U+D800..DFFF) encode code points above every BMP character.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length - b.length;
+}
+
+function isBounds(x: Scalar | Bounds): x is Bounds {
+  return typeof x === 'object';
+}
+
+/** Compares a value with a literal for the field type; NaN when they are not comparable. */
+function comparator(def: FieldDef): (v: Scalar, lit: Scalar) => number {
+  switch (def.type) {
+    case 'keyword':
+    case 'text':
+    case 'ip':
+      return (v, l) => compareCodePoints(v as string, l as string);
+    case 'version':
+      return (v, l) => compareVersions(v as string, l as string);
+    case 'boolean':
+      return (v, l) => (v === l ? 0 : v ? 1 : -1);
+    case 'dynamic':
+      return dynamicCompare;
+    default:
+      return (v, l) => ((v as number) < (l as number) ? -1 : (v as number) > (l as number) ? 1 : 0);
+  }
+}
+
+/** Comparison for fields typed by their values (infer mode): numbers numerically, else as text. */
+function dynamicCompare(v: Scalar, l: Scalar): number {
+  if (typeof v === 'number') {
+    const n = typeof l === 'number' ? l : typeof l === 'string' && l.trim() !== '' ? Number(l) : NaN;
+    if (Number.isNaN(n)) return NaN;
+    return v < n ? -1 : v > n ? 1 : 0;
+  }
+  if (typeof v === 'boolean') {
+    const b = typeof l === 'boolean' ? l : l === 'true' ? true : l === 'false' ? false : undefined;
+    if (b === undefined) return NaN;
+    return v === b ? 0 : v ? 1 : -1;
+  }
+  const s = typeof l === 'string' ? l : javaToString(l, typeof l === 'number' && !Number.isInteger(l));
+  return compareCodePoints(String(v), s);
+}
+
+function valueTestForCompare(def: FieldDef, op: string, litv: Scalar | Bounds): ValueTest {
+  if (isBounds(litv)) {
+    const { lower, upper } = litv;
+    switch (op) {
+      case '==':
+      case '!=':
+        return (v) => (v as bigint) >= lower && (v as bigint) <= upper;
+      case '<':
+        return (v) => (v as bigint) < lower;
+      case '<=':
+        return (v) => (v as bigint) <= upper;
+      case '>':
+        return (v) => (v as bigint) > upper;
+      default:
+        return (v) => (v as bigint) >= lower;
+    }
+  }
+  if (op === '==' || op === '!=') {
+    if (def.type === 'dynamic') return (v) => dynamicCompare(v, litv) === 0;
+    if (def.type === 'ip' && typeof litv === 'string' && litv.length !== 32) {
+      const c = parseCidr(litv);
+      if (c) return (v) => cidrContains(c, v as string);
+    }
+    return (v) => v === litv;
+  }
+  const cmp = comparator(def);
+  switch (op) {
+    case '<':
+      return (v) => cmp(v, litv) < 0;
+    case '<=':
+      return (v) => cmp(v, litv) <= 0;
+    case '>':
+      return (v) => cmp(v, litv) > 0;
+    default:
+      return (v) => cmp(v, litv) >= 0;
+  }
+}
+
+// ---- building the condition tree --------------------------------------------------------------
+
+const COST = { eq: 1, range: 2, in: 2, prefix: 3, wildcard: 4, regex: 6 };
+
+function leaf(def: FieldDef, test: ValueTest, text: string, cost: number, literals?: FieldLeaf['literals']): Cond {
+  return { k: 'leaf', leaf: { def, test, text, cost, literals } };
+}
+
+function stringTest(def: FieldDef, test: (s: string) => boolean): ValueTest {
+  if (def.type === 'dynamic') return (v) => test(typeof v === 'string' ? v : javaToString(v as Value, false));
+  return (v) => typeof v === 'string' && test(v);
+}
+
+function safeLiteral(s: string): boolean {
+  // Only text that appears verbatim in JSON (no escapes needed) is usable for line prefiltering.
+  return s.length >= 3 && /^[\x20-\x7e]+$/.test(s) && !/["\\]/.test(s);
+}
+
+function wildcardLiterals(patterns: string[], luceneEscapes: boolean): string[] | undefined {
+  const out: string[] = [];
+  for (const p of patterns) {
+    if (luceneEscapes && p.includes('\\')) return undefined;
+    const parts = p.split(/[*?]/).filter((s) => s.length > 0);
+    const best = parts.sort((a, b) => b.length - a.length)[0];
+    if (best === undefined || !safeLiteral(best)) return undefined;
+    out.push(best);
+  }
+  return out;
+}
+
+function matchLeaf(f: TField, op: string, patterns: string[], text: string): Cond {
+  const def = f.def;
+  if (op === 'regex' || op === 'regex~') {
+    const ci = op === 'regex~';
+    if (patterns.every(isLiteralLuceneRegex)) {
+      // A pattern with no regexp operator is a term query (ES ReplaceRegexMatch).
+      const set = new Set(ci ? patterns.map((p) => p.replace(/[A-Z]/g, (c) => c.toLowerCase())) : patterns);
+      const norm = ci ? (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : (s: string) => s;
+      return leaf(
+        def,
+        stringTest(def, (s) => set.has(norm(s))),
+        text,
+        COST.in,
+      );
+    }
+    let test: (s: string) => boolean;
+    try {
+      // ES joins a list into one alternation; testing each pattern is the same language.
+      const tests = patterns.map((p) => compileLuceneRegex(p, ci));
+      test = tests.length === 1 ? tests[0] : (s) => tests.some((t) => t(s));
+    } catch (err) {
+      if (err instanceof RegexSyntaxError) runtimeError(`invalid regular expression in [${text}]: ${err.message}`, f);
+      throw err;
+    }
+    return leaf(def, stringTest(def, test), text, COST.regex);
+  }
+  const ci = op !== 'like';
+  if (!patterns.some(hasWildcards)) {
+    // Without wildcards `:` and `like~` are case-insensitive terms, `like` a term.
+    if (ci) {
+      const set = new Set(patterns.map(foldCase));
+      const lits = patterns.every(safeLiteral) ? { values: patterns.map(foldCase), ci: true } : undefined;
+      return leaf(
+        def,
+        stringTest(def, (s) => set.has(foldCase(s))),
+        text,
+        COST.eq,
+        lits,
+      );
+    }
+    const set = new Set(patterns);
+    const lits = patterns.every(safeLiteral) ? { values: patterns, ci: false } : undefined;
+    return leaf(
+      def,
+      stringTest(def, (s) => set.has(s)),
+      text,
+      COST.eq,
+      lits,
+    );
+  }
+  const test = compileWildcardList(patterns, ci);
+  const lits = wildcardLiterals(ci ? patterns.map(foldCase) : patterns, false);
+  return leaf(def, stringTest(def, test), text, COST.wildcard, lits ? { values: lits, ci } : undefined);
+}
+
+/** `startsWith`/`endsWith`/`stringContains`/`cidrMatch` on a field with constants become Lucene queries. */
+function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
+  const [first, ...rest] = e.args;
+  if (first.k !== 'field' || !rest.every((a) => a.k === 'lit')) return undefined;
+  const def = first.def;
+  const consts = rest.map((a) => (a as { v: Value }).v);
+  if (consts.some((c) => c === null)) return undefined;
+  const ci = e.ci;
+  switch (e.fn.name) {
+    case 'startswith': {
+      // A prefix query: the constant is taken literally.
+      const p = ci ? foldCase(String(consts[0])) : String(consts[0]);
+      const t = ci ? (s: string) => foldCase(s).startsWith(p) : (s: string) => s.startsWith(p);
+      return leaf(def, stringTest(def, t), e.text, COST.prefix);
+    }
+    case 'endswith': {
+      // ES concatenates "*" + constant into a wildcard query without escaping (SEMANTICS §15.1).
+      const test = compileWildcard('*' + String(consts[0]), ci, true);
+      return leaf(def, stringTest(def, ci ? (s) => test(foldCase(s)) : test), e.text, COST.wildcard);
+    }
+    case 'stringcontains': {
+      // "*" + constant + "*", unescaped; an empty constant gives "**", true whenever the field has a value.
+      const test = compileWildcard('*' + String(consts[0]) + '*', ci, true);
+      return leaf(def, stringTest(def, ci ? (s) => test(foldCase(s)) : test), e.text, COST.wildcard);
+    }
+    case 'cidrmatch': {
+      const blocks = consts.map((c) => parseCidr(String(c)));
+      if (blocks.some((b) => b === undefined)) {
+        runtimeError(`failed to create query: invalid CIDR or IP address in [${e.text}]`, e);
+      }
+      const cidrs = blocks as NonNullable<(typeof blocks)[number]>[];
+      const test: ValueTest =
+        def.type === 'dynamic'
+          ? (v) => {
+              const k = typeof v === 'string' ? ipKey(v) : undefined;
+              return k !== undefined && cidrs.some((c) => cidrContains(c, k));
+            }
+          : (v) => cidrs.some((c) => cidrContains(c, v as string));
+      return leaf(def, test, e.text, COST.in);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function inLeaf(f: TField, values: Value[], ci: boolean, text: string): Cond {
+  const def = f.def;
+  const present = values.filter((v) => v !== null);
+  if (ci && (def.type === 'keyword' || def.type === 'text' || def.type === 'dynamic')) {
+    const strs = present.map((v) => (typeof v === 'string' ? v : javaToString(v, false)));
+    const set = new Set(strs.map(foldCase));
+    const lits = strs.every(safeLiteral) ? { values: strs.map(foldCase), ci: true } : undefined;
+    return leaf(
+      def,
+      stringTest(def, (s) => set.has(foldCase(s))),
+      text,
+      COST.in,
+      lits,
+    );
+  }
+  const tests = present.map((v) => valueTestForCompare(def, '==', toFieldLiteral(def, v, f)));
+  const plain = present.map((v) => toFieldLiteral(def, v, f));
+  if (
+    plain.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') &&
+    def.type !== 'dynamic' &&
+    def.type !== 'ip'
+  ) {
+    const set = new Set(plain as Scalar[]);
+    const lits =
+      (def.type === 'keyword' || def.type === 'text') && plain.every((x) => typeof x === 'string' && safeLiteral(x))
+        ? { values: plain as string[], ci: false }
+        : undefined;
+    return leaf(def, (v) => set.has(v), text, COST.in, lits);
+  }
+  return leaf(def, (v) => tests.some((t) => t(v)), text, COST.in);
+}
+
+export function toCond(e: TExpr): Cond {
+  switch (e.k) {
+    case 'lit':
+      return { k: 'const', v: e.v === true };
+    case 'and':
+    case 'or': {
+      const items: Cond[] = [];
+      const push = (c: Cond) => {
+        if (c.k === e.k) items.push(...c.items);
+        else items.push(c);
+      };
+      push(toCond(e.l));
+      push(toCond(e.r));
+      return { k: e.k, items };
+    }
+    case 'not':
+      return { k: 'not', c: toCond(e.e) };
+    case 'isnull':
+    case 'isnotnull': {
+      if (e.e.k === 'field') {
+        const ex: Cond = { k: 'exists', def: e.e.def, text: e.text };
+        return e.k === 'isnotnull' ? ex : { k: 'not', c: ex };
+      }
+      const sn: Cond = { k: 'script', expr: e.e, text: e.text, wantNull: true };
+      return e.k === 'isnull' ? sn : { k: 'not', c: sn };
+    }
+    case 'field':
+      // A bare boolean field is a term query for `true`.
+      return leaf(e.def, (v) => v === true || v === 'true', e.text, COST.eq);
+    case 'cmp': {
+      if (e.l.k === 'field' && e.r.k === 'lit') {
+        const litv = toFieldLiteral(e.l.def, e.r.v, e);
+        const def = e.l.def;
+        const lits =
+          e.op === '==' &&
+          (def.type === 'keyword' || def.type === 'text') &&
+          typeof litv === 'string' &&
+          safeLiteral(litv)
+            ? { values: [litv], ci: false }
+            : undefined;
+        const c = leaf(
+          def,
+          valueTestForCompare(def, e.op, litv),
+          e.text,
+          e.op === '==' || e.op === '!=' ? COST.eq : COST.range,
+          lits,
+        );
+        // `x != c` is must_not(term): true when no value equals c, including when x is missing.
+        return e.op === '!=' ? { k: 'not', c } : c;
+      }
+      return { k: 'script', expr: e, text: e.text, wantNull: false };
+    }
+    case 'in':
+      if (e.e.k === 'field') return inLeaf(e.e, e.values, e.ci, e.text);
+      return { k: 'script', expr: e, text: e.text, wantNull: false };
+    case 'match':
+      if (e.e.k === 'field') return matchLeaf(e.e, e.op, e.patterns, e.text);
+      return { k: 'script', expr: e, text: e.text, wantNull: false };
+    case 'call':
+      return pushdownCall(e) ?? { k: 'script', expr: e, text: e.text, wantNull: false };
+    default:
+      return { k: 'script', expr: e, text: e.text, wantNull: false };
+  }
+}
+
+function costOf(c: Cond): number {
+  switch (c.k) {
+    case 'const':
+      return 0;
+    case 'exists':
+      return 1;
+    case 'leaf':
+      return c.leaf.cost;
+    case 'not':
+      return costOf(c.c);
+    case 'script':
+      return 10;
+    case 'and':
+    case 'or':
+      return c.items.reduce((n, x) => n + costOf(x), 0);
+  }
+}
+
+/** Simplifies constants and orders conjunctions and disjunctions cheapest first (no side effects, same result). */
+export function optimizeCond(c: Cond): Cond {
+  switch (c.k) {
+    case 'not': {
+      const inner = optimizeCond(c.c);
+      if (inner.k === 'const') return { k: 'const', v: !inner.v };
+      if (inner.k === 'not') return inner.c;
+      return { k: 'not', c: inner };
+    }
+    case 'and':
+    case 'or': {
+      const absorbing = c.k === 'or';
+      const items: Cond[] = [];
+      for (const x of c.items.map(optimizeCond)) {
+        if (x.k === 'const') {
+          if (x.v === absorbing) return x;
+          continue;
+        }
+        if (x.k === c.k) items.push(...x.items);
+        else items.push(x);
+      }
+      if (items.length === 0) return { k: 'const', v: !absorbing };
+      if (items.length === 1) return items[0];
+      const ordered = items.map((x, i) => ({ x, i, cost: costOf(x) })).sort((a, b) => a.cost - b.cost || a.i - b.i);
+      return { k: c.k, items: ordered.map((o) => o.x) };
+    }
+    default:
+      return c;
+  }
+}
+
+// ---- closures ---------------------------------------------------------------------------------
+
+interface FieldReader {
+  access: (doc: Record<string, unknown>) => unknown;
+  coerce: (raw: unknown) => Scalar | undefined;
+  keepNull: boolean;
+}
+
+const readers = new Map<string, FieldReader>();
+
+function readerFor(def: FieldDef): FieldReader {
+  const key = `${def.sourcePath}|${def.type}|${def.ignoreAbove ?? ''}|${String(def.nullValue ?? '')}|${(def.formats ?? []).join('||')}`;
+  let r = readers.get(key);
+  if (!r) {
+    r = { access: makeAccessor(def.sourcePath), coerce: coercerFor(def), keepNull: def.nullValue !== undefined };
+    readers.set(key, r);
+  }
+  return r;
+}
+
+/** Converted values of a field in a document (ES's indexed terms / doc values). */
+export function fieldValues(def: FieldDef, doc: Record<string, unknown>): Scalar[] {
+  const r = readerFor(def);
+  const raw = r.access(doc);
+  const out: Scalar[] = [];
+  const add = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) add(y);
+      return;
+    }
+    if (x === undefined || (x === null && !r.keepNull)) return;
+    const c = r.coerce(x);
+    if (c !== undefined) out.push(c);
+  };
+  add(raw);
+  return out;
+}
+
+function anyValue(def: FieldDef, test: ValueTest): DocPredicate {
+  const { access, coerce, keepNull } = readerFor(def);
+  const inArray = (arr: unknown[]): boolean => {
+    for (let i = 0; i < arr.length; i++) {
+      const x = arr[i];
+      if (Array.isArray(x)) {
+        if (inArray(x)) return true;
+        continue;
+      }
+      if (x === null && !keepNull) continue;
+      const c = coerce(x);
+      if (c !== undefined && test(c)) return true;
+    }
+    return false;
+  };
+  const plainKeyword = (def.type === 'keyword' || def.type === 'text') && def.ignoreAbove === undefined && !keepNull;
+  if (plainKeyword) {
+    return (doc) => {
+      const raw = access(doc);
+      if (typeof raw === 'string') return test(raw);
+      if (raw === undefined || raw === null) return false;
+      if (Array.isArray(raw)) return inArray(raw);
+      const c = coerce(raw);
+      return c !== undefined && test(c);
+    };
+  }
+  return (doc) => {
+    const raw = access(doc);
+    if (raw === undefined || (raw === null && !keepNull)) return false;
+    if (Array.isArray(raw)) return inArray(raw);
+    const c = coerce(raw);
+    return c !== undefined && test(c);
+  };
+}
+
+function scriptPredicate(expr: TExpr, wantNull: boolean): DocPredicate {
+  const fields = fieldsOf(expr);
+  const index = new Map(fields.map((f, i) => [f.name, i]));
+  const fn = compileScript(expr, (def) => index.get(def.name) as number);
+  const n = fields.length;
+  const hit = wantNull ? (v: Value) => v === null : (v: Value) => v === true;
+  if (n === 0) {
+    return () => hit(fn([]));
+  }
+  if (n === 1) {
+    const def = fields[0];
+    const env: Value[] = [null];
+    return (doc) => {
+      const vals = fieldValues(def, doc);
+      if (vals.length === 0) {
+        env[0] = null;
+        return hit(fn(env));
+      }
+      for (const v of vals) {
+        env[0] = v;
+        if (hit(fn(env))) return true;
+      }
+      return false;
+    };
+  }
+  return (doc) => {
+    // Cartesian product of the values of every field; a missing field contributes one null.
+    const lists = fields.map((f) => {
+      const v: Value[] = fieldValues(f, doc);
+      return v.length ? v : [null];
+    });
+    const env: Value[] = new Array<Value>(n).fill(null);
+    const rec = (i: number): boolean => {
+      if (i === n) return hit(fn(env));
+      for (const v of lists[i]) {
+        env[i] = v;
+        if (rec(i + 1)) return true;
+      }
+      return false;
+    };
+    return rec(0);
+  };
+}
+
+export function compileCond(c: Cond): DocPredicate {
+  switch (c.k) {
+    case 'const': {
+      const v = c.v;
+      return () => v;
+    }
+    case 'not': {
+      const f = compileCond(c.c);
+      return (doc) => !f(doc);
+    }
+    case 'leaf':
+      return anyValue(c.leaf.def, c.leaf.test);
+    case 'exists': {
+      const def = c.def;
+      return (doc) => fieldValues(def, doc).length > 0;
+    }
+    case 'script':
+      return scriptPredicate(c.expr, c.wantNull);
+    case 'and': {
+      const fs = c.items.map(compileCond);
+      if (fs.length === 2) {
+        const [a, b] = fs;
+        return (doc) => a(doc) && b(doc);
+      }
+      if (fs.length === 3) {
+        const [a, b, d] = fs;
+        return (doc) => a(doc) && b(doc) && d(doc);
+      }
+      return (doc) => {
+        for (let i = 0; i < fs.length; i++) if (!fs[i](doc)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const fs = c.items.map(compileCond);
+      if (fs.length === 2) {
+        const [a, b] = fs;
+        return (doc) => a(doc) || b(doc);
+      }
+      return (doc) => {
+        for (let i = 0; i < fs.length; i++) if (fs[i](doc)) return true;
+        return false;
+      };
+    }
+  }
+}
+
+/** The category filter `event_category_field == category`, a case-sensitive term on any value. */
+export function categoryCond(def: FieldDef, category: string): Cond {
+  return leaf(
+    def,
+    def.type === 'dynamic' ? (v) => v === category : (v) => v === category,
+    `${def.name} == "${category}"`,
+    0.5,
+    {
+      values: [category],
+      ci: false,
+    },
+  );
+}
+
+export type { DataType };

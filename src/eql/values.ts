@@ -1,0 +1,226 @@
+/**
+ * Index-time conversion of document values, as ES does it when it indexes a document: a value is
+ * converted to the field's type (numbers from strings, dates parsed with the field's formats, IPs
+ * normalised), values beyond `ignore_above` are not indexed, and `null_value` replaces JSON nulls.
+ * Queries only ever see converted values, exactly like ES queries see indexed terms.
+ */
+import { dateParser, instantToNanos } from './dates.js';
+import { ipKey } from './ip.js';
+import { javaDoubleToString } from './java.js';
+import type { DataType, FieldDef } from './types.js';
+
+/** A converted scalar. Dates are epoch nanoseconds (bigint) so date_nanos stays exact. */
+export type Scalar = string | number | boolean | bigint;
+
+/** Converts one raw JSON scalar; `undefined` means "not a value" (not indexed). */
+export type Coercer = (raw: unknown) => Scalar | undefined;
+
+const NUMERIC_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+export function keywordOf(raw: unknown): string | undefined {
+  switch (typeof raw) {
+    case 'string':
+      return raw;
+    case 'number':
+      // ES keeps the JSON text of a number in a keyword; JS parsing lost it, so print it as Java would.
+      return Number.isInteger(raw) ? String(raw) : javaDoubleToString(raw);
+    case 'boolean':
+      return raw ? 'true' : 'false';
+    default:
+      return undefined;
+  }
+}
+
+function toNumber(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw === 'string' && NUMERIC_RE.test(raw)) return Number(raw);
+  return undefined;
+}
+
+function dateCoercer(def: FieldDef): Coercer {
+  const nanos = def.type === 'date_nanos';
+  const parse = dateParser(def.formats?.join('||'), nanos);
+  return (raw) => {
+    if (typeof raw === 'number') {
+      if (!Number.isFinite(raw)) return undefined;
+      const ms = Math.floor(raw);
+      const frac = Math.round((raw - ms) * 1e6);
+      return BigInt(ms) * 1000000n + (nanos ? BigInt(frac) : 0n);
+    }
+    if (typeof raw !== 'string') return undefined;
+    const i = parse(raw);
+    if (!i) return undefined;
+    // A `date` field keeps milliseconds only.
+    return nanos ? instantToNanos(i) : BigInt(i.ms) * 1000000n;
+  };
+}
+
+/** The converter for a field's values. */
+export function coercerFor(def: FieldDef): Coercer {
+  const base = baseCoercer(def.type, def);
+  if (def.nullValue === undefined) return base;
+  const nv = base(def.nullValue);
+  return (raw) => (raw === null ? nv : base(raw));
+}
+
+function baseCoercer(type: DataType, def: FieldDef | undefined): Coercer {
+  switch (type) {
+    case 'keyword':
+    case 'text': {
+      const limit = def?.ignoreAbove;
+      if (limit === undefined) return keywordOf;
+      return (raw) => {
+        const s = keywordOf(raw);
+        return s !== undefined && s.length <= limit ? s : undefined;
+      };
+    }
+    case 'integer':
+    case 'long':
+      // ES coerces "12" and 12.7 to 12 for integral fields.
+      return (raw) => {
+        const n = toNumber(raw);
+        return n === undefined ? undefined : Math.trunc(n);
+      };
+    case 'double':
+      return toNumber;
+    case 'boolean':
+      return (raw) => {
+        if (typeof raw === 'boolean') return raw;
+        if (raw === 'true') return true;
+        if (raw === 'false' || raw === '') return false;
+        return undefined;
+      };
+    case 'date':
+    case 'date_nanos':
+      return dateCoercer(def ?? { name: '', sourcePath: '', type, esType: type, exact: true });
+    case 'ip':
+      return (raw) => (typeof raw === 'string' ? ipKey(raw) : undefined);
+    case 'version':
+      return (raw) => (typeof raw === 'string' ? raw : undefined);
+    case 'dynamic':
+      return (raw) =>
+        typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? (raw as Scalar) : undefined;
+    default:
+      return () => undefined;
+  }
+}
+
+/** A coercer for a bare type (used for literals and function results). */
+export function coercerForType(type: DataType): Coercer {
+  return baseCoercer(type, undefined);
+}
+
+/**
+ * Reads every value at a dotted path, as ES flattens a document: nested objects and dotted keys name
+ * the same field, arrays of objects contribute each element, nested arrays flatten, nulls are skipped
+ * unless `keepNull` (for `null_value`).
+ */
+export function collectValues(doc: unknown, parts: readonly string[], keepNull: boolean, out: unknown[]): void {
+  walk(doc, keyTable(parts), 0, keepNull, out);
+}
+
+/** keys[i][j] = parts[i..j] joined with dots, computed once per path so lookups allocate nothing. */
+function keyTable(parts: readonly string[]): string[][] {
+  const keys: string[][] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const row: string[] = [];
+    let key = '';
+    for (let j = i; j < parts.length; j++) {
+      key = j === i ? parts[j] : `${key}.${parts[j]}`;
+      row[j] = key;
+    }
+    keys.push(row);
+  }
+  return keys;
+}
+
+function pushLeaf(v: unknown, keepNull: boolean, out: unknown[]): void {
+  if (v === null) {
+    if (keepNull) out.push(null);
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) pushLeaf(x, keepNull, out);
+    return;
+  }
+  if (v !== undefined && typeof v !== 'object') out.push(v);
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function walk(node: unknown, keys: string[][], i: number, keepNull: boolean, out: unknown[]): void {
+  if (node === null || node === undefined) return;
+  if (Array.isArray(node)) {
+    for (const el of node) walk(el, keys, i, keepNull, out);
+    return;
+  }
+  if (typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  const row = keys[i];
+  const last = keys.length - 1;
+  for (let j = i; j <= last; j++) {
+    const key = row[j];
+    if (hasOwn.call(obj, key)) {
+      const child = obj[key];
+      if (j === last) pushLeaf(child, keepNull, out);
+      else walk(child, keys, j + 1, keepNull, out);
+    }
+  }
+}
+
+/**
+ * A fast accessor for one field path: tries the plain nested walk first and falls back to the
+ * full dotted-key search only when the nested walk finds nothing.
+ * Returns the raw leaf: undefined, a scalar, null, or an array (possibly of objects for odd data).
+ */
+export function makeAccessor(path: string): (doc: Record<string, unknown>) => unknown {
+  const parts = path.split('.');
+  const keys = keyTable(parts);
+  // Nulls are kept so that `null_value` mappings can see them; leaves skip them otherwise.
+  const slowMaybe = (doc: Record<string, unknown>): unknown => {
+    const out: unknown[] = [];
+    walk(doc, keys, 0, true, out);
+    return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
+  };
+  if (parts.length === 1) {
+    const k = parts[0];
+    return (doc) => {
+      const v = doc[k];
+      return v !== undefined ? v : undefined;
+    };
+  }
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    return (doc) => {
+      const o = doc[a];
+      if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+        const v = (o as Record<string, unknown>)[b];
+        if (v !== undefined) return v;
+      }
+      return slowMaybe(doc);
+    };
+  }
+  if (parts.length === 3) {
+    const [a, b, c] = parts;
+    return (doc) => {
+      const o = doc[a];
+      if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+        const p = (o as Record<string, unknown>)[b];
+        if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+          const v = (p as Record<string, unknown>)[c];
+          if (v !== undefined) return v;
+        }
+      }
+      return slowMaybe(doc);
+    };
+  }
+  return (doc) => {
+    let o: unknown = doc;
+    for (let i = 0; i < parts.length; i++) {
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) return slowMaybe(doc);
+      o = (o as Record<string, unknown>)[parts[i]];
+      if (o === undefined) return slowMaybe(doc);
+    }
+    return o;
+  };
+}
