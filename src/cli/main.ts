@@ -2,7 +2,7 @@
 import { buildProgram } from './program.js';
 
 buildProgram()
-  .parseAsync(process.argv)
+  .then((program) => program.parseAsync(process.argv))
   .catch((err: unknown) => {
     process.stderr.write(`eqlite: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerCommands } from './commands/index.js';
 
-/** Every subcommand lives in its own module under ./commands and registers itself here. */
-export function buildProgram(): Command {
+/** Builds the `eqlite` command line; every subcommand lives in its own module under ./commands. */
+export async function buildProgram(): Promise<Command> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const program = new Command('eqlite')
     .description("Elastic Security's EQL detection rules, run anywhere")
     .version(pkg.version)
     .showHelpAfterError();
+  await registerCommands(program);
   return program;
 }
