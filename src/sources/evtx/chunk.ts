@@ -150,6 +150,8 @@ export function decodeChunk(
   while (q + RECORD_HEADER_SIZE <= end) {
     if (!recordHeaderOk(b, q, chunkEnd)) {
       if (allZero(b, q, end)) break; // the free space offset sometimes points past zeroed slack
+      // A record cut by the end of a truncated file: the truncation is already reported.
+      if (chunkEnd < p + CHUNK_SIZE && u32(b, q) === RECORD_SIGNATURE && q + u32(b, q + 4) > chunkEnd) break;
       q = resync(b, q, end, chunkEnd, headerTrusted ? h.firstRecordId : -1, h.lastRecordId, chunkIndex, report);
       continue;
     }
@@ -170,7 +172,11 @@ export function decodeChunk(
       onRecord(rec);
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
-      report(q, 'evtx-binxml', `record ${recordId}: ${e.message} (at file offset ${fileOffset + (e.offset - p)})`);
+      report(
+        q,
+        'evtx-binxml',
+        `record ${recordId} (header id): ${e.message} (at file offset ${fileOffset + (e.offset - p)})`,
+      );
     }
     q += size;
   }
