@@ -1,0 +1,133 @@
+/**
+ * Winlogbeat / Elastic Agent JSON: the winlog documents a shipper writes (file or console output,
+ * Logstash, Kafka), one per line, as a JSON array, or as Elasticsearch documents (`_source` hits,
+ * a whole search response). Raw winlog documents go through the Windows normalisers; documents
+ * that already went through an ingest pipeline pass through with their data stream.
+ */
+import type { EventDoc, ProblemSink, RecordLocation, SourceRecord } from '../types.js';
+import { isObject } from '../mapping/index.js';
+import { normaliseOwnedWinlogDoc, type NormaliseOptions } from './normalise.js';
+
+export interface WinlogbeatReadOptions extends Omit<NormaliseOptions, 'loc' | 'sink'> {
+  /** Path as given by the user (`-` for stdin), for locations. */
+  file: string;
+  sink?: ProblemSink;
+  /** Return the documents as read (`eqlite dump --raw`), without normalising. */
+  raw?: boolean;
+}
+
+/** Does this text (the head of a file is enough) look like Winlogbeat / Agent winlog JSON? */
+export function sniffWinlogbeat(head: string): boolean {
+  const t = head.replace(/^\uFEFF/, '').trimStart();
+  if (t[0] !== '{' && t[0] !== '[') return false;
+  const nl = t.indexOf('\n');
+  const first = nl < 0 ? t : t.slice(0, nl);
+  try {
+    const v: unknown = JSON.parse(first);
+    const doc = isObject(v) && isObject(v._source) ? v._source : v;
+    if (isObject(doc)) return isWinlogDoc(doc);
+  } catch {
+    // Pretty-printed or truncated head: fall back to looking for the characteristic keys.
+  }
+  return /"winlog"\s*:\s*\{/.test(t) && /"(event_id|provider_name|channel)"\s*:/.test(t);
+}
+
+function isWinlogDoc(doc: Record<string, unknown>): boolean {
+  const w = doc.winlog;
+  return isObject(w) && (w.event_id !== undefined || w.provider_name !== undefined || w.channel !== undefined);
+}
+
+interface RawRecord {
+  value: unknown;
+  loc: RecordLocation;
+}
+
+/** Splits the text into JSON values with their locations; syntax errors are reported per line or for the file. */
+function* jsonValues(text: string, file: string, sink: ProblemSink | undefined): Generator<RawRecord> {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const start = t.search(/\S/);
+  if (start < 0) return;
+  const firstNl = t.indexOf('\n', start);
+  const firstLine = firstNl < 0 ? t.slice(start) : t.slice(start, firstNl);
+  let ndjson = t[start] === '{';
+  if (ndjson) {
+    try {
+      JSON.parse(firstLine);
+    } catch {
+      ndjson = false; // a pretty-printed document or response
+    }
+  }
+  if (!ndjson) {
+    let whole: unknown;
+    try {
+      whole = JSON.parse(t);
+    } catch (e) {
+      sink?.({ loc: { file }, kind: 'json-syntax', message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    const hits = isObject(whole) && isObject(whole.hits) ? whole.hits.hits : undefined;
+    const list = Array.isArray(whole) ? whole : Array.isArray(hits) ? hits : [whole];
+    for (let i = 0; i < list.length; i++) yield { value: list[i], loc: { file, record: i } };
+    return;
+  }
+  let line = 0;
+  let pos = 0;
+  while (pos <= t.length) {
+    const nl = t.indexOf('\n', pos);
+    const end = nl < 0 ? t.length : nl;
+    line++;
+    const s = t.slice(pos, end).trim();
+    pos = end + 1;
+    if (s !== '') {
+      try {
+        yield { value: JSON.parse(s), loc: { file, line } };
+      } catch (e) {
+        sink?.({ loc: { file, line }, kind: 'json-syntax', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (nl < 0) break;
+  }
+}
+
+/** Backing index of a data stream (`.ds-logs-x-default-2024.01.01-000001`) → the data stream name. */
+function dataStreamOf(index: string): string {
+  const m = /^\.ds-(.+)-\d{4}\.\d{2}\.\d{2}-\d+$/.exec(index);
+  return m !== null ? m[1]! : index;
+}
+
+/** Reads Winlogbeat / Elastic Agent JSON text; every bad record is reported and skipped. */
+export function* readWinlogbeatJson(text: string, opts: WinlogbeatReadOptions): Generator<SourceRecord> {
+  const { file, sink, raw, ...norm } = opts;
+  for (const { value, loc } of jsonValues(text, file, sink)) {
+    if (!isObject(value)) {
+      sink?.({
+        loc,
+        kind: 'unknown-shape',
+        message: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+      });
+      continue;
+    }
+    let doc: EventDoc = value;
+    let hitIndex: string | undefined;
+    if (isObject(value._source)) {
+      doc = value._source;
+      if (typeof value._index === 'string') hitIndex = dataStreamOf(value._index);
+      if (typeof value._id === 'string') loc.record = value._id;
+    }
+    if (!isWinlogDoc(doc)) {
+      sink?.({
+        loc,
+        kind: 'unknown-shape',
+        message: 'not a winlog document (no winlog.event_id / provider_name / channel)',
+      });
+      continue;
+    }
+    if (raw === true) {
+      yield { doc, loc, ...(hitIndex !== undefined ? { index: hitIndex } : {}) };
+      continue;
+    }
+    // The parsed value is ours: normalise in place.
+    const out = normaliseOwnedWinlogDoc(doc, { ...norm, sink, loc });
+    yield { doc: out.doc, index: hitIndex ?? out.index, loc };
+  }
+}
