@@ -11,15 +11,31 @@ export type Converted = unknown | typeof FAIL;
 
 const DECIMAL = /^[+-]?\d+$/;
 const HEX_0X = /^-?0[xX][0-9a-fA-F]+$/;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** Java long range check for long digit strings (numbers within 15 digits always fit). */
+function fitsLong(digits: string, radix: 10 | 16 | 8, neg: boolean): boolean {
+  if (digits.length <= (radix === 10 ? 15 : radix === 16 ? 12 : 16)) return true;
+  const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : '';
+  const b = BigInt(prefix + digits);
+  return neg ? -b >= LONG_MIN : b <= LONG_MAX;
+}
 
 /** Elasticsearch `convert` to long: decimal, or `0x` hexadecimal (optionally negative). */
 export function toLong(v: unknown): number | typeof FAIL {
   if (typeof v === 'number') return Number.isInteger(v) ? v : FAIL;
   if (typeof v !== 'string') return FAIL;
-  if (DECIMAL.test(v)) return Number(v);
+  if (DECIMAL.test(v)) {
+    const neg = v.startsWith('-');
+    const digits = v[0] === '-' || v[0] === '+' ? v.slice(1) : v;
+    return fitsLong(digits, 10, neg) ? Number(v) : FAIL;
+  }
   if (HEX_0X.test(v)) {
     const neg = v.startsWith('-');
-    const n = parseInt(v.slice(neg ? 3 : 2), 16);
+    const digits = v.slice(neg ? 3 : 2);
+    if (!fitsLong(digits, 16, neg)) return FAIL;
+    const n = parseInt(digits, 16);
     return neg ? -n : n;
   }
   return FAIL;
@@ -49,7 +65,7 @@ export function decodeLong(v: unknown): number | typeof FAIL {
   const digits = v.slice(i);
   if (digits.length === 0 || digits[0] === '-' || digits[0] === '+') return FAIL;
   const re = radix === 16 ? /^[0-9a-fA-F]+$/ : radix === 8 ? /^[0-7]+$/ : /^\d+$/;
-  if (!re.test(digits)) return FAIL;
+  if (!re.test(digits) || !fitsLong(digits, radix as 10 | 16 | 8, neg)) return FAIL;
   const n = parseInt(digits, radix);
   return neg ? -n : n;
 }

@@ -69,6 +69,10 @@ describe('mapping engine', () => {
     expect(typeof decodeLong('0x')).toBe('symbol');
     expect(toLong('+5')).toBe(5);
     expect(typeof toLong(' 5')).toBe('symbol');
+    expect(toLong('9223372036854775807')).toBe(Number(2n ** 63n - 1n));
+    expect(typeof toLong('9223372036854775808')).toBe('symbol');
+    expect(typeof toLong('0x1ffffffffffffffff')).toBe('symbol');
+    expect(typeof decodeLong('0x10000000000000000')).toBe('symbol');
   });
 
   it('date: truncates (never rounds) to milliseconds and honours formats', () => {
