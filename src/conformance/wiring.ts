@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import type { SequenceExecutor } from './runner.js';
+import { executeSequenceOrSample } from './execute.js';
 
 export function defaultSpecDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -9,4 +10,4 @@ export function defaultSpecDir(): string {
   return resolve(here, '..', '..', '..', 'shared', 'conformance', 'eql-spec');
 }
 
-export const sequenceExecutor: SequenceExecutor | undefined = undefined;
+export const sequenceExecutor: SequenceExecutor = executeSequenceOrSample;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
  */
 type Register = (program: Command) => void;
 
-const modules: Array<() => Promise<{ register: Register }>> = [];
+const modules: Array<() => Promise<{ register: Register }>> = [() => import('./query.js')];
 
 export async function registerCommands(program: Command): Promise<void> {
   for (const load of modules) (await load()).register(program);

@@ -1,0 +1,75 @@
+/**
+ * Join keys (SEMANTICS §10.7): an event joins with every combination of distinct non-null values of
+ * its key fields; a non-optional key without a value excludes the event from the stage; an optional
+ * key (`?f`) contributes `null`, and null joins with null.
+ */
+import { fieldValues } from './compiler.js';
+import type { KeySpec } from './query.js';
+import type { Scalar } from './values.js';
+
+export type KeyValue = Scalar | null;
+
+export interface KeyTuple {
+  /** Stable string identity of the tuple (typed, so "1" and 1 differ). */
+  id: string;
+  values: KeyValue[];
+}
+
+function tag(v: KeyValue): string {
+  if (v === null) return '\u0000';
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return 'n' + v;
+    case 'boolean':
+      return v ? 'T' : 'F';
+    default:
+      return 'd' + v.toString();
+  }
+}
+
+export function tupleId(values: KeyValue[]): string {
+  if (values.length === 1) return tag(values[0]);
+  let s = '';
+  for (let i = 0; i < values.length; i++) s += (i ? '\u0001' : '') + tag(values[i]);
+  return s;
+}
+
+const NO_KEYS: KeyTuple[] = [{ id: '', values: [] }];
+
+/** Key tuples of a document for a stage, or an empty list when a required key is missing. */
+export function keyTuples(keys: KeySpec[], doc: Record<string, unknown>): KeyTuple[] {
+  if (keys.length === 0) return NO_KEYS;
+  const lists: KeyValue[][] = [];
+  for (const k of keys) {
+    let vals: KeyValue[];
+    if (!k.def) vals = [null];
+    else {
+      const raw = fieldValues(k.def, doc);
+      if (raw.length === 0) {
+        if (!k.optional) return [];
+        vals = [null];
+      } else if (raw.length === 1) vals = raw;
+      else {
+        const seen = new Set<string>();
+        vals = [];
+        for (const v of raw) {
+          const t = tag(v);
+          if (!seen.has(t)) {
+            seen.add(t);
+            vals.push(v);
+          }
+        }
+      }
+    }
+    lists.push(vals);
+  }
+  if (lists.every((l) => l.length === 1)) {
+    const values = lists.map((l) => l[0]);
+    return [{ id: tupleId(values), values }];
+  }
+  let combos: KeyValue[][] = [[]];
+  for (const l of lists) combos = combos.flatMap((c) => l.map((v) => [...c, v]));
+  return combos.map((values) => ({ id: tupleId(values), values }));
+}
