@@ -293,7 +293,7 @@ export class Analyzer {
       items.forEach((item, i) => {
         if (!compatible(value.t, item.t)) {
           this.fail(
-            `${nth(i + 1)} argument of [${text}] must be [${value.t}], found value [${item.text}] type [${item.t}]`,
+            `${nth(i)} argument of [${text}] must be [${value.t}], found value [${item.text}] type [${item.t}]`,
             e.span,
           );
         }

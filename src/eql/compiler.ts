@@ -92,6 +92,8 @@ function toFieldLiteral(def: FieldDef, v: Value, node: TExpr): Scalar | Bounds {
       if (typeof v !== 'string') return fail();
       const k = ipKey(v);
       if (k) return k;
+      // ES's ip term query accepts CIDR notation and matches the whole block.
+      if (v.includes('/') && parseCidr(v)) return v;
       return fail();
     }
     case 'dynamic':
