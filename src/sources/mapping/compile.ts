@@ -4,7 +4,7 @@
  * are closures, and `switch` dispatches on a value with one hash lookup.
  */
 import { ARGV_SPLITTERS } from './argv.js';
-import { compilePath, isObject, pathText, type Accessor } from './path.js';
+import { compilePath, isObject, pathText, splitPath, type Accessor } from './path.js';
 import type { Cond, FieldPath, Json, Mapping, MappingRun, Scalar, Step } from './types.js';
 import { convertValue, decodeLong, FAIL, formatMillis, formatSeconds, javaTrim, parseDate } from './values.js';
 
@@ -25,15 +25,21 @@ export interface CompiledMapping {
 
 const noReport: MappingReport = () => {};
 
+/** A key no event value can equal (for the default list of a dispatch). */
+const NO_KEY = Symbol('no key');
+
 /** Deep copy of a constant so that no two events share an array or object. */
 export function cloneJson<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(cloneJson) as T;
-  if (isObject(v)) {
-    const o: Record<string, unknown> = {};
-    for (const k in v) o[k] = cloneJson(v[k]);
-    return o as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const a: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = cloneJson(v[i]);
+    return a as T;
   }
-  return v;
+  const o: Record<string, unknown> = {};
+  const src = v as Record<string, unknown>;
+  for (const k in src) o[k] = cloneJson(src[k]);
+  return o as T;
 }
 
 function isScalar(v: Json): boolean {
@@ -160,7 +166,7 @@ class Compiler {
     return (r, v, what) => r.report('field-conversion', `${where}: cannot convert ${describe(v)} to ${what}`);
   }
 
-  private body(s: Step): Fn {
+  body(s: Step): Fn {
     switch (s.op) {
       case 'set': {
         const dst = this.path(s.field);
@@ -401,9 +407,30 @@ class Compiler {
         };
       }
       case 'remove': {
-        const as = s.fields.map((f) => this.path(f));
+        // Fields sharing a parent are deleted with one walk to that parent.
+        const groups = new Map<string, { parent: Accessor | undefined; keys: string[]; single: Accessor }>();
+        for (const f of s.fields) {
+          const segs = splitPath(f);
+          const parentSegs = segs.slice(0, -1);
+          // Top-level fields are not grouped (each keeps its own accessor).
+          const key = parentSegs.length === 0 ? `single:${pathText(f)}` : JSON.stringify(parentSegs);
+          let g = groups.get(key);
+          if (g === undefined) {
+            g = { parent: parentSegs.length > 0 ? this.path(parentSegs) : undefined, keys: [], single: this.path(f) };
+            groups.set(key, g);
+          }
+          g.keys.push(segs[segs.length - 1]!);
+        }
+        const list = [...groups.values()];
         return (r) => {
-          for (const a of as) a.del(r);
+          for (const g of list) {
+            if (g.parent === undefined) {
+              g.single.del(r);
+              continue;
+            }
+            const o = g.parent.get(r);
+            if (isObject(o)) for (const k of g.keys) delete o[k];
+          }
         };
       }
       case 'split': {
@@ -482,6 +509,32 @@ class Compiler {
           const f = absent(v) ? undefined : cases.get(typeof v === 'string' ? v : String(v));
           if (f !== undefined) f(r);
           else if (dflt !== undefined) dflt(r);
+        };
+      }
+      case 'dispatch': {
+        const on = this.path(s.on);
+        const onText = pathText(s.on);
+        // Each step: its compiled body, and the key values it is restricted to (undefined = all).
+        const compiled = s.steps.map((st) => {
+          const c = st.if;
+          if (c !== undefined && 'in' in c && pathText(c.in) === onText) {
+            return { fn: this.body(st), keys: new Set<unknown>(c.values) };
+          }
+          if (c !== undefined && 'eq' in c && pathText(c.eq) === onText) {
+            return { fn: this.body(st), keys: new Set<unknown>([c.value]) };
+          }
+          return { fn: this.step(st), keys: undefined };
+        });
+        const all = new Set<unknown>();
+        for (const c of compiled) if (c.keys !== undefined) for (const k of c.keys) all.add(k);
+        const listFor = (k: unknown): Fn[] =>
+          compiled.filter((c) => c.keys === undefined || (k !== NO_KEY && c.keys.has(k))).map((c) => c.fn);
+        const table = new Map<unknown, Fn[]>();
+        for (const k of all) table.set(k, listFor(k));
+        const dflt = listFor(NO_KEY);
+        return (r) => {
+          const fns = table.get(on.get(r)) ?? dflt;
+          for (let i = 0; i < fns.length; i++) fns[i]!(r);
         };
       }
       case 'script': {

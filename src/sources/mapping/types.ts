@@ -296,6 +296,17 @@ export interface SwitchStep extends StepBase {
   default?: readonly Step[];
 }
 
+/**
+ * Runs `steps` in order, exactly as a plain list would, but compiled per value of `on`: steps whose
+ * condition is `{ in: on, … }` or `{ eq: on, … }` are pre-selected for each value, so an event pays
+ * one hash lookup instead of evaluating every condition. The steps must not change `on`.
+ */
+export interface DispatchStep extends StepBase {
+  op: 'dispatch';
+  on: FieldPath;
+  steps: readonly Step[];
+}
+
 /** A named custom step, for the few transformations a table cannot express (Painless scripts). */
 export interface ScriptStep extends StepBase {
   op: 'script';
@@ -325,6 +336,7 @@ export type Step =
   | ConcatStep
   | WhenStep
   | SwitchStep
+  | DispatchStep
   | ScriptStep;
 
 /** A named mapping: what `compileMapping` takes. */

@@ -175,20 +175,71 @@ function fractionMillis(f: string | undefined): number {
   return Number((f + '00').slice(0, 3));
 }
 
+/** Parses `YYYY-MM-DDTHH:mm:ss[.f…]Z` without a regular expression (the shape of nearly every input). */
+function parseCanonicalUtc(v: string): number | typeof FAIL | undefined {
+  const n = v.length;
+  if (n < 20 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return undefined;
+  if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a)
+    return undefined;
+  let ms = 0;
+  if (n > 20) {
+    if (v.charCodeAt(19) !== 0x2e || n > 30) return undefined;
+    for (let i = 20, k = 0; i < n - 1; i++, k++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (k < 3) ms = ms * 10 + d;
+    }
+    const digits = n - 21;
+    if (digits === 1) ms *= 100;
+    else if (digits === 2) ms *= 10;
+  }
+  const num = (a: number, len: number): number => {
+    let x = 0;
+    for (let i = a; i < a + len; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      x = x * 10 + d;
+    }
+    return x;
+  };
+  const y = num(0, 4);
+  const mo = num(5, 2);
+  const d = num(8, 2);
+  const h = num(11, 2);
+  const mi = num(14, 2);
+  const sec = num(17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  return utcMillis(y, mo, d, h, mi, sec, ms);
+}
+
+let lastIsoText = '';
+let lastIsoOffset = 0;
+let lastIsoValue: number | typeof FAIL = FAIL;
+
 export function parseIso8601(v: string, defaultOffsetMinutes = 0): number | typeof FAIL {
-  const m = ISO.exec(v);
-  if (m === null) return FAIL;
-  const t = utcMillis(
-    Number(m[1]),
-    Number(m[2]),
-    Number(m[3]),
-    m[4] === undefined ? 0 : Number(m[4]),
-    m[5] === undefined ? 0 : Number(m[5]),
-    m[6] === undefined ? 0 : Number(m[6]),
-    fractionMillis(m[7]),
-  );
-  if (t === FAIL) return FAIL;
-  return t - zoneMinutes(m[8], defaultOffsetMinutes) * 60_000;
+  // The same instant is parsed several times per event (@timestamp, time_created, ingested).
+  if (v === lastIsoText && defaultOffsetMinutes === lastIsoOffset) return lastIsoValue;
+  let t = parseCanonicalUtc(v);
+  if (t === undefined) {
+    const m = ISO.exec(v);
+    if (m === null) t = FAIL;
+    else {
+      const u = utcMillis(
+        Number(m[1]),
+        Number(m[2]),
+        Number(m[3]),
+        m[4] === undefined ? 0 : Number(m[4]),
+        m[5] === undefined ? 0 : Number(m[5]),
+        m[6] === undefined ? 0 : Number(m[6]),
+        fractionMillis(m[7]),
+      );
+      t = u === FAIL ? FAIL : u - zoneMinutes(m[8], defaultOffsetMinutes) * 60_000;
+    }
+  }
+  lastIsoText = v;
+  lastIsoOffset = defaultOffsetMinutes;
+  lastIsoValue = t;
+  return t;
 }
 
 type PatternParser = (v: string, offset: number) => number | typeof FAIL;
@@ -266,13 +317,39 @@ export function parseDate(v: unknown, format: string, offsetMinutes = 0): number
   return p(v, offsetMinutes);
 }
 
+const HOUR = 3_600_000;
+const hourPrefixes = new Map<number, string>();
+
+/** `YYYY-MM-DDTHH:` of the hour containing `ms` (cached: events of a collection share few hours). */
+function hourPrefix(ms: number): string {
+  const h = Math.floor(ms / HOUR);
+  let p = hourPrefixes.get(h);
+  if (p === undefined) {
+    if (hourPrefixes.size >= 4096) hourPrefixes.clear();
+    p = new Date(h * HOUR).toISOString().slice(0, 14);
+    hourPrefixes.set(h, p);
+  }
+  return p;
+}
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+const pad3 = (n: number): string => (n < 10 ? '00' + n : n < 100 ? '0' + n : String(n));
+
 /** `YYYY-MM-DDTHH:mm:ss.SSSZ`. */
 export function formatMillis(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!(ms >= 0 && ms < 253402300800000)) return new Date(ms).toISOString();
+  const r = ms - Math.floor(ms / HOUR) * HOUR;
+  const mi = Math.floor(r / 60_000);
+  const s = Math.floor((r % 60_000) / 1000);
+  return `${hourPrefix(ms)}${pad2(mi)}:${pad2(s)}.${pad3(r % 1000)}Z`;
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ` (sub-second part dropped, as Fleet's final pipeline writes `event.ingested`). */
 export function formatSeconds(ms: number): string {
-  const iso = new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString();
-  return iso.slice(0, iso.length - 5) + 'Z';
+  if (!(ms >= 0 && ms < 253402300800000)) {
+    const iso = new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString();
+    return iso.slice(0, iso.length - 5) + 'Z';
+  }
+  const r = ms - Math.floor(ms / HOUR) * HOUR;
+  return `${hourPrefix(ms)}${pad2(Math.floor(r / 60_000))}:${pad2(Math.floor((r % 60_000) / 1000))}Z`;
 }

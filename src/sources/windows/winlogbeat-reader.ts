@@ -24,7 +24,9 @@ export function sniffWinlogbeat(head: string): boolean {
   const first = nl < 0 ? t : t.slice(0, nl);
   try {
     const v: unknown = JSON.parse(first);
-    const doc = isObject(v) && isObject(v._source) ? v._source : v;
+    const hits = isObject(v) && isObject(v.hits) && Array.isArray(v.hits.hits) ? v.hits.hits : undefined;
+    const item: unknown = hits !== undefined ? hits[0] : v;
+    const doc = isObject(item) && isObject(item._source) ? item._source : item;
     if (isObject(doc)) return isWinlogDoc(doc);
   } catch {
     // Pretty-printed or truncated head: fall back to looking for the characteristic keys.
@@ -79,11 +81,17 @@ function* jsonValues(text: string, file: string, sink: ProblemSink | undefined):
     const s = t.slice(pos, end).trim();
     pos = end + 1;
     if (s !== '') {
+      let value: unknown;
       try {
-        yield { value: JSON.parse(s), loc: { file, line } };
+        value = JSON.parse(s);
       } catch (e) {
         sink?.({ loc: { file, line }, kind: 'json-syntax', message: e instanceof Error ? e.message : String(e) });
       }
+      const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
+      if (Array.isArray(hits)) {
+        // A search response saved on one line.
+        for (let i = 0; i < hits.length; i++) yield { value: hits[i], loc: { file, line, record: i } };
+      } else if (value !== undefined) yield { value, loc: { file, line } };
     }
     if (nl < 0) break;
   }

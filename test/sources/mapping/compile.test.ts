@@ -1,7 +1,14 @@
 /** The mapping engine's step semantics (Elasticsearch processor behaviour where one exists). */
 import { describe, expect, it } from 'vitest';
 import { compileMapping, type Step } from '../../../src/sources/mapping/index.js';
-import { decodeLong, parseDate, toLong, formatSeconds } from '../../../src/sources/mapping/values.js';
+import {
+  decodeLong,
+  formatMillis,
+  formatSeconds,
+  parseDate,
+  parseIso8601,
+  toLong,
+} from '../../../src/sources/mapping/values.js';
 
 type Doc = Record<string, unknown>;
 
@@ -104,6 +111,25 @@ describe('mapping engine', () => {
     expect(problems.map((p) => p[0])).toEqual(['field-conversion']);
     expect(parseDate('2019-02-29 00:00:00.000', 'yyyy-MM-dd HH:mm:ss.SSS')).toBeTypeOf('symbol');
     expect(formatSeconds(Date.UTC(2022, 3, 4, 18, 53, 18, 999))).toBe('2022-04-04T18:53:18Z');
+  });
+
+  it('fast date formatting and parsing agree with Date for any instant', () => {
+    let seed = 42;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 2000; i++) {
+      const ms = Math.floor(rnd() * 4_102_444_800_000) * (i % 50 === 0 ? -1 : 1);
+      const iso = new Date(ms).toISOString();
+      expect(formatMillis(ms)).toBe(iso);
+      expect(formatSeconds(ms)).toBe(iso.slice(0, iso.length - 5) + 'Z');
+      if (ms >= 0) {
+        expect(parseIso8601(iso)).toBe(ms);
+        expect(parseIso8601(iso.replace('Z', '1234Z'))).toBe(ms);
+        expect(parseIso8601(iso.replace(/\.\d+Z$/, 'Z'))).toBe(ms - (ms % 1000));
+      }
+    }
+    expect(parseIso8601('2020-10-27T20:00:14.3242341Z')).toBe(Date.UTC(2020, 9, 27, 20, 0, 14, 324));
+    expect(parseIso8601('2020-10-27T20:00:14.3Z')).toBe(Date.UTC(2020, 9, 27, 20, 0, 14, 300));
+    expect(typeof parseIso8601('2020-02-30T00:00:00Z')).toBe('symbol');
   });
 
   it('lookup, map, flags', () => {
@@ -223,6 +249,18 @@ describe('mapping engine', () => {
     expect(a.problems).toEqual([['mapping-script', 't: script boom: bad']]);
     const b = run(steps, { code: 7, x: 'y' });
     expect(b.doc).toEqual({ code: 7, x: 'y', other: true, after: true });
+  });
+
+  it('remove: nested fields, top-level fields and variables', () => {
+    const { doc } = run(
+      [
+        { op: 'set', field: '$v', value: 1 },
+        { op: 'remove', fields: ['a.x', 'a.y', 'b', 'c', 'a.deep.z', '$v', 'missing.q'] },
+        { op: 'set', field: 'seen', value: true, if: { exists: '$v' } },
+      ],
+      { a: { x: 1, y: 2, keep: 3, deep: { z: 1 } }, b: 1, c: 2, d: 3 },
+    );
+    expect(doc).toEqual({ a: { keep: 3, deep: {} }, d: 3 });
   });
 
   it('does not write through a non-object parent', () => {

@@ -90,24 +90,42 @@ export const codeIn = (...codes: string[]): { in: string; values: string[] } => 
  * `trim` (the final clean-up script of the newest system.security pipeline).
  */
 export function dropEmptyValuesDeep(v: Record<string, unknown>): void {
-  const empty = (x: unknown): boolean =>
-    x === null ||
-    x === undefined ||
-    (typeof x === 'string' && x.trim() === '') ||
-    (Array.isArray(x) && x.length === 0) ||
-    (isObject(x) && Object.keys(x).length === 0);
-  const visit = (x: unknown): void => {
-    if (Array.isArray(x)) {
-      for (const it of x) visit(it);
-      for (let i = x.length - 1; i >= 0; i--) if (empty(x[i])) x.splice(i, 1);
-    } else if (isObject(x)) {
-      for (const k of Object.keys(x)) {
-        visit(x[k]);
-        if (empty(x[k])) delete x[k];
-      }
+  sweepObject(v);
+}
+
+function isEmptyValue(x: unknown): boolean {
+  if (x === null || x === undefined) return true;
+  if (typeof x === 'string') return x.length === 0 || (x.charCodeAt(0) <= 0x20 && x.trim() === '');
+  if (Array.isArray(x)) return x.length === 0;
+  if (typeof x === 'object') {
+    for (const _ in x) return false;
+    return true;
+  }
+  return false;
+}
+
+function sweepObject(o: Record<string, unknown>): void {
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x === 'object' && x !== null) {
+      if (Array.isArray(x)) sweepArray(x);
+      else sweepObject(x as Record<string, unknown>);
     }
-  };
-  visit(v);
+    if (isEmptyValue(x)) delete o[k];
+  }
+}
+
+function sweepArray(a: unknown[]): void {
+  let w = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x === 'object' && x !== null) {
+      if (Array.isArray(x)) sweepArray(x);
+      else sweepObject(x as Record<string, unknown>);
+    }
+    if (!isEmptyValue(x)) a[w++] = x;
+  }
+  a.length = w;
 }
 
 /** The clean-up every Windows pipeline starts with: drop `null`, `''`, `-` and the zero GUID. */

@@ -871,7 +871,7 @@ export function securitySteps(variant: SecurityVariant): Step[] {
     {
       op: 'when',
       cond: { in: 'winlog.provider_name', values: ['Microsoft-Windows-Eventlog', 'Microsoft-Windows-Security-Auditing'] },
-      then: STANDARD,
+      then: [{ op: 'dispatch', on: 'event.code', steps: STANDARD }],
     },
     ...(variant === 'system'
       ? ([

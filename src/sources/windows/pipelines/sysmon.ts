@@ -160,7 +160,7 @@ function registry(run: MappingRun): void {
 const mv = (field: string, from: string, extra: Partial<Step> = {}): Step =>
   ({ op: 'rename', field, from: ed(from), ...extra }) as Step;
 
-export const SYSMON_STEPS: readonly Step[] = [
+const SYSMON_MAPPING: readonly Step[] = [
   CLEAN_EVENT_DATA,
   { op: 'rename', field: 'log.level', from: 'winlog.level' },
   { op: 'date', field: 'event.created', from: 'winlog.time_created', formats: ['ISO8601'], tag: 'time_created_date' },
@@ -311,4 +311,10 @@ export const SYSMON_STEPS: readonly Step[] = [
     ],
   },
   { op: 'clean', field: EVENT_DATA, values: [null, '', '-'], removeIfEmpty: true },
+];
+
+/** The whole pipeline; after `event.code` is set, steps are pre-selected per event id. */
+export const SYSMON_STEPS: readonly Step[] = [
+  ...SYSMON_MAPPING.slice(0, 6),
+  { op: 'dispatch', on: 'event.code', steps: SYSMON_MAPPING.slice(6) },
 ];
