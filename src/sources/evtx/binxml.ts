@@ -5,9 +5,16 @@
  * every record that uses it only walks that tree with its own substitution values. Offsets inside
  * BinXml are relative to the chunk, so one decoder serves exactly one chunk.
  */
-import type { XmlElement, XmlNode } from '../windows/xml-tree.js';
-import { guid, renderArray, renderScalar, u16, u32, VT } from './values.js';
-import { utf16 } from './values.js';
+import { escapeXmlAttr, toXml, type XmlElement, type XmlNode } from '../windows/xml-tree.js';
+import { guid, renderArray, renderScalar, u16, u32, utf16 } from './values.js';
+import { nameMarkup, type XmlOut } from './xml-out.js';
+
+// Value types used on hot paths, as plain constants (cheaper than property reads on VT).
+const T_NULL = 0x00;
+const T_STRING = 0x01;
+const T_ANSI = 0x02;
+const T_BINXML = 0x21;
+const T_ARRAY = 0x80;
 
 /** A structural error in the binary data; `offset` is absolute in the buffer being decoded. */
 export class EvtxFormatError extends Error {
@@ -31,6 +38,8 @@ export interface TAttr {
   name: string;
   /** Literal text and substitutions, concatenated. */
   parts: (string | TSub)[];
+  /** ` name="` as UTF-8, for the XML writer. */
+  open: Uint8Array;
 }
 
 export interface TElem {
@@ -40,6 +49,11 @@ export interface TElem {
   children: TChild[];
   /** The single substitution that is the whole content, if so (arrays repeat the element then). */
   soleSub: TSub | null;
+  /** `<name` and `</name>` as UTF-8, for the XML writer. */
+  open: Uint8Array;
+  close: Uint8Array;
+  /** When every attribute is literal text: `<name a="…" b="…"` as UTF-8, else null. */
+  openAll: Uint8Array | null;
 }
 
 /** A template instance met in a record body or a BinXml value (its values live in the chunk). */
@@ -215,7 +229,21 @@ export class ChunkDecoder {
       this.pos += 4; // attribute list size: the attributes are parsed token by token instead
       while ((b[this.pos] & 0xbf) === 0x06) attrs.push(this.attribute());
     }
-    const el: TElem = { kind: 1, name, attrs, children: [], soleSub: null };
+    const el: TElem = {
+      kind: 1,
+      name,
+      attrs,
+      children: [],
+      soleSub: null,
+      open: nameMarkup(name).open,
+      close: nameMarkup(name).close,
+      openAll: attrs.length === 0 ? nameMarkup(name).open : null,
+    };
+    if (attrs.length !== 0 && attrs.every((a) => a.parts.every((x) => typeof x === 'string'))) {
+      let tag = '<' + name;
+      for (const a of attrs) tag += ' ' + a.name + '="' + escapeXmlAttr((a.parts as string[]).join('')) + '"';
+      el.openAll = Buffer.from(tag, 'utf8');
+    }
     const t = b[this.pos];
     if (t === 0x03) {
       this.pos++;
@@ -237,7 +265,7 @@ export class ChunkDecoder {
     const name = this.name(u32(this.b, p + 1), p + 5);
     const parts: (string | TSub)[] = [];
     this.valueParts(parts);
-    return { name, parts };
+    return { name, parts, open: nameMarkup(name).attr };
   }
 
   /** Text-like tokens of an attribute value; stops at the first other token. */
@@ -336,7 +364,7 @@ export class ChunkDecoder {
     const b = this.b;
     const p = this.pos;
     const type = b[p + 1];
-    if (type !== VT.String) this.fail(`value text of type 0x${type.toString(16)} (only strings are defined)`);
+    if (type !== T_STRING) this.fail(`value text of type 0x${type.toString(16)} (only strings are defined)`);
     const n = u16(b, p + 2);
     const stop = p + 4 + 2 * n;
     if (stop > this.limit) this.fail('value text runs past its data');
@@ -459,7 +487,7 @@ export class ChunkDecoder {
   }
 
   private valueType(v: Values, index: number): number {
-    return index < v.count ? this.b[v.descPos + 4 * index + 2] : VT.Null;
+    return index < v.count ? this.b[v.descPos + 4 * index + 2] : T_NULL;
   }
 
   private instElem(t: TElem, v: Values, out: XmlNode[]): void {
@@ -467,8 +495,8 @@ export class ChunkDecoder {
     if (s !== null) {
       const type = this.valueType(v, s.index);
       // An element whose whole content is an optional substitution with no value is left out.
-      if (type === VT.Null && s.optional) return;
-      if (type & VT.ARRAY) {
+      if (type === T_NULL && s.optional) return;
+      if (type & T_ARRAY) {
         // An array fills one copy of the element per item (MS-EVEN6 "Array Types").
         const items = renderArray(this.b, type, v.starts[s.index], v.starts[s.index + 1]);
         if (items.length === 0) items.push('');
@@ -492,7 +520,7 @@ export class ChunkDecoder {
       if (parts.length === 1) {
         const p0 = parts[0];
         if (typeof p0 === 'string') a[at.name] = p0;
-        else if (!(p0.optional && this.valueType(v, p0.index) === VT.Null)) a[at.name] = this.subText(p0, v);
+        else if (!(p0.optional && this.valueType(v, p0.index) === T_NULL)) a[at.name] = this.subText(p0, v);
         continue;
       }
       let s = '';
@@ -509,8 +537,8 @@ export class ChunkDecoder {
     const type = this.b[v.descPos + 4 * i + 2];
     const start = v.starts[i];
     const stop = v.starts[i + 1];
-    if (type & VT.ARRAY) return renderArray(this.b, type, start, stop).join(',');
-    if (type === VT.BinXml) {
+    if (type & T_ARRAY) return renderArray(this.b, type, start, stop).join(',');
+    if (type === T_BINXML) {
       const tmp: XmlNode[] = [];
       this.binXmlValue(start, stop, tmp);
       let s = '';
@@ -524,11 +552,11 @@ export class ChunkDecoder {
     const i = sub.index;
     if (i >= v.count) return;
     const type = this.b[v.descPos + 4 * i + 2];
-    if (type === VT.Null) return;
+    if (type === T_NULL) return;
     const start = v.starts[i];
     const stop = v.starts[i + 1];
-    if (type === VT.BinXml) this.binXmlValue(start, stop, out);
-    else if (type & VT.ARRAY) pushText(out, renderArray(this.b, type, start, stop).join(','));
+    if (type === T_BINXML) this.binXmlValue(start, stop, out);
+    else if (type & T_ARRAY) pushText(out, renderArray(this.b, type, start, stop).join(','));
     else pushText(out, renderScalar(this.b, type, start, stop));
   }
 
@@ -543,6 +571,148 @@ export class ChunkDecoder {
       this.inTemplate = false;
       const nodes = this.fragment(stop);
       this.instantiate(nodes, NO_VALUES, out);
+    } finally {
+      this.pos = saved.pos;
+      this.limit = saved.limit;
+      this.inTemplate = saved.inTemplate;
+      this.depth--;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Direct XML (compiled nodes + values → UTF-8 bytes), the same rendering as toXml(tree)
+
+  /** Decode the BinXml of one record straight to XML text in `out`. Throws EvtxFormatError. */
+  decodeRecordXml(start: number, stop: number, out: XmlOut): void {
+    const b = this.b;
+    this.depth = 0;
+    this.limit = stop;
+    this.inTemplate = false;
+    if (b[start] === 0x0f && b[start + 4] === 0x0c) {
+      this.pos = start + 4;
+      const inst = this.instance();
+      const nodes = inst.template.nodes;
+      if (nodes.length === 1 && typeof nodes[0] !== 'string' && nodes[0].kind === 1) {
+        this.xmlInst(inst, out);
+        return;
+      }
+    }
+    // Anything but a template with a single root element: print the tree, which keeps only the
+    // first root element, so both renderings always agree.
+    out.raw(toXml(this.decodeRecord(start, stop)));
+  }
+
+  private xmlInst(inst: TInst, out: XmlOut): void {
+    const b = this.b;
+    const starts: number[] = new Array<number>(inst.count + 1);
+    let s = inst.dataPos;
+    for (let i = 0; i < inst.count; i++) {
+      starts[i] = s;
+      s += u16(b, inst.descPos + 4 * i);
+    }
+    starts[inst.count] = s;
+    this.xmlNodes(inst.template.nodes, { descPos: inst.descPos, count: inst.count, starts }, out);
+  }
+
+  private xmlNodes(nodes: TChild[], v: Values, out: XmlOut): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (typeof n === 'string') out.text(n, false);
+      else if (n.kind === 1) this.xmlElem(n, v, out);
+      else if (n.kind === 2) this.xmlSub(n, v, out);
+      else this.xmlInst(n, out);
+    }
+  }
+
+  private xmlElem(t: TElem, v: Values, out: XmlOut): void {
+    const s = t.soleSub;
+    if (s !== null) {
+      const type = this.valueType(v, s.index);
+      if (type === T_NULL && s.optional) return;
+      if (type & T_ARRAY) {
+        const items = renderArray(this.b, type, v.starts[s.index], v.starts[s.index + 1]);
+        if (items.length === 0) items.push('');
+        for (const item of items) {
+          this.xmlStartTag(t, v, out);
+          if (item === '') {
+            out.byte(0x2f);
+            out.byte(0x3e);
+          } else {
+            out.byte(0x3e);
+            out.text(item, false);
+            out.bytes(t.close);
+          }
+        }
+        return;
+      }
+    }
+    this.xmlStartTag(t, v, out);
+    out.byte(0x3e);
+    const mark = out.pos;
+    if (s !== null) this.xmlSub(s, v, out);
+    else if (t.children.length !== 0) this.xmlNodes(t.children, v, out);
+    if (out.pos === mark) {
+      // No content: `<X/>`, like toXml.
+      out.pos = mark - 1;
+      out.byte(0x2f);
+      out.byte(0x3e);
+    } else out.bytes(t.close);
+  }
+
+  /** `<name` and the attributes, without the closing `>`. */
+  private xmlStartTag(t: TElem, v: Values, out: XmlOut): void {
+    if (t.openAll !== null) out.bytes(t.openAll);
+    else {
+      out.bytes(t.open);
+      this.xmlAttrs(t.attrs, v, out);
+    }
+  }
+
+  private xmlAttrs(attrs: TAttr[], v: Values, out: XmlOut): void {
+    for (let i = 0; i < attrs.length; i++) {
+      const at = attrs[i];
+      const parts = at.parts;
+      if (parts.length === 1) {
+        const p0 = parts[0];
+        if (typeof p0 !== 'string' && p0.optional && this.valueType(v, p0.index) === T_NULL) continue;
+      }
+      out.bytes(at.open);
+      for (let j = 0; j < parts.length; j++) {
+        const p = parts[j];
+        if (typeof p === 'string') out.text(p, true);
+        else this.xmlSubText(p, v, out, true);
+      }
+      out.byte(0x22);
+    }
+  }
+
+  /** A substitution value as escaped text (attributes, or element content that is not BinXml). */
+  private xmlSubText(sub: TSub, v: Values, out: XmlOut, attr: boolean): void {
+    const i = sub.index;
+    if (i >= v.count) return;
+    const type = this.b[v.descPos + 4 * i + 2];
+    if (type === T_STRING) out.utf16(this.b, v.starts[i], v.starts[i + 1], attr);
+    else if (type === T_ANSI || type & T_ARRAY || type === T_BINXML) out.text(this.subText(sub, v), attr);
+    // Every other type renders to ASCII with nothing to escape.
+    else if (type !== T_NULL) out.ascii(renderScalar(this.b, type, v.starts[i], v.starts[i + 1]));
+  }
+
+  private xmlSub(sub: TSub, v: Values, out: XmlOut): void {
+    const i = sub.index;
+    if (i >= v.count) return;
+    if (this.b[v.descPos + 4 * i + 2] === T_BINXML) this.xmlBinXmlValue(v.starts[i], v.starts[i + 1], out);
+    else this.xmlSubText(sub, v, out, false);
+  }
+
+  private xmlBinXmlValue(start: number, stop: number, out: XmlOut): void {
+    if (stop <= start) return;
+    if (++this.depth > MAX_DEPTH) this.fail('BinXml values nested too deep', start);
+    const saved = { pos: this.pos, limit: this.limit, inTemplate: this.inTemplate };
+    try {
+      this.pos = start;
+      this.limit = stop;
+      this.inTemplate = false;
+      this.xmlNodes(this.fragment(stop), NO_VALUES, out);
     } finally {
       this.pos = saved.pos;
       this.limit = saved.limit;

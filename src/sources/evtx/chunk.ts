@@ -3,7 +3,7 @@
  * damaged record. Problems are reported and the walk carries on; nothing here throws.
  */
 import type { ProblemSink } from '../types.js';
-import { childElement, toXml, type XmlElement } from '../windows/xml-tree.js';
+import { childElement, type XmlElement } from '../windows/xml-tree.js';
 import { ChunkDecoder, EvtxFormatError } from './binxml.js';
 import {
   CHUNK_HEADER_SIZE,
@@ -15,6 +15,7 @@ import {
   recordsCrc,
 } from './layout.js';
 import { filetime, u32, u64n } from './values.js';
+import type { XmlOut } from './xml-out.js';
 
 /** One event record. */
 export interface EvtxRecord {
@@ -40,6 +41,10 @@ export interface ChunkContext {
   onProblem: ProblemSink;
   /** Also render `xml` for each record. */
   xml: boolean;
+  /** Scratch space for XML text; in `xmlOnly` mode each record's XML is appended here instead. */
+  xmlOut: XmlOut;
+  /** Write each record's XML (and a newline) to `xmlOut` without building trees or records. */
+  xmlOnly?: boolean;
   /** Verify the chunk header and records CRC32 (false for files written without checksums). */
   checksums: boolean;
 }
@@ -144,6 +149,12 @@ export function decodeChunk(
     }
   }
 
+  const binxmlProblem = (e: EvtxFormatError, q: number, recordId: number): void =>
+    report(
+      q,
+      'evtx-binxml',
+      `record ${recordId} (header id): ${e.message} (at file offset ${fileOffset + (e.offset - p)})`,
+    );
   const decoder = new ChunkDecoder(b, p, chunkEnd);
   let records = 0;
   let q = p + CHUNK_HEADER_SIZE;
@@ -157,6 +168,21 @@ export function decodeChunk(
     }
     const size = u32(b, q + 4);
     const recordId = u64n(b, q + 8);
+    if (ctx.xmlOnly) {
+      const out = ctx.xmlOut;
+      const mark = out.pos;
+      try {
+        decoder.decodeRecordXml(q + RECORD_HEADER_SIZE, q + size - 4, out);
+        out.byte(0x0a);
+        records++;
+      } catch (e) {
+        if (!(e instanceof EvtxFormatError)) throw e;
+        out.pos = mark;
+        binxmlProblem(e, q, recordId);
+      }
+      q += size;
+      continue;
+    }
     try {
       const event = decoder.decodeRecord(q + RECORD_HEADER_SIZE, q + size - 4);
       const sys = systemIdentity(event);
@@ -167,16 +193,16 @@ export function decodeChunk(
         chunkIndex,
         event,
       };
-      if (ctx.xml) rec.xml = toXml(event);
+      if (ctx.xml) {
+        ctx.xmlOut.reset();
+        decoder.decodeRecordXml(q + RECORD_HEADER_SIZE, q + size - 4, ctx.xmlOut);
+        rec.xml = ctx.xmlOut.slice(0);
+      }
       records++;
       onRecord(rec);
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
-      report(
-        q,
-        'evtx-binxml',
-        `record ${recordId} (header id): ${e.message} (at file offset ${fileOffset + (e.offset - p)})`,
-      );
+      binxmlProblem(e, q, recordId);
     }
     q += size;
   }

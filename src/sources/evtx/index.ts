@@ -14,6 +14,10 @@
  *     const summary = forEachEvtxRecord(buf, { file: 'Security.evtx', xml: true }, (rec) => ...);
  *     // Split one file across workers with { firstChunk, endChunk } (see evtxBlockCount).
  *
+ *     // XML text only (fastest, no trees): one record per line, in batches of whole chunks.
+ *     forEachEvtxXml(buf, { file }, (bytes) => out.write(bytes)); // bytes are reused: write/copy now
+ *     for await (const bytes of streamEvtxXmlFile('Security.evtx')) process.stdout.write(bytes);
+ *
  * A file that is not EVTX throws NotEvtxError (use sniffEvtx(head) to detect the format first).
  * Damage inside an EVTX file never throws: every readable record is returned and each problem
  * (checksum mismatch, missing chunk signature, damaged record, truncation) goes to `onProblem`
@@ -26,9 +30,13 @@ export { NotEvtxError, parseFileHeader, sniffEvtx, type EvtxFileHeader } from '.
 export {
   evtxBlockCount,
   forEachEvtxRecord,
+  forEachEvtxRecordInFile,
+  forEachEvtxXml,
+  forEachEvtxXmlInFile,
   readEvtxBuffer,
   readEvtxFile,
   streamEvtxFileChunks,
+  streamEvtxXmlFile,
   type EvtxReadOptions,
   type EvtxReadSummary,
 } from './reader.js';

@@ -171,17 +171,24 @@ export function sid(b: Uint8Array, p: number, end: number): string {
 const TICKS_PER_SECOND = 10_000_000;
 /** Seconds from 1601-01-01 to 1970-01-01. */
 const EPOCH_DELTA_S = 11_644_473_600;
-let lastSeconds = NaN;
-let lastPrefix = '';
+let lastDay = NaN;
+let lastDate = '';
 
+/** `YYYY-MM-DDTHH:MM:SS` of a Unix time; the date part is cached (records come in time order). */
 function isoPrefix(unixSeconds: number): string {
-  if (unixSeconds === lastSeconds) return lastPrefix;
-  const d = new Date(unixSeconds * 1000);
-  const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
-  lastSeconds = unixSeconds;
-  // toISOString is `YYYY-MM-DDTHH:MM:SS.sssZ` (or `±YYYYYY-…` outside 0..9999): drop `.sssZ`.
-  lastPrefix = iso.slice(0, iso.length - 5);
-  return lastPrefix;
+  const day = Math.floor(unixSeconds / 86400);
+  if (day !== lastDay) {
+    const d = new Date(day * 86_400_000);
+    // toISOString is `YYYY-MM-DDT…` (or `±YYYYYY-…T…` outside years 0..9999).
+    const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
+    lastDate = iso.slice(0, iso.indexOf('T'));
+    lastDay = day;
+  }
+  if (lastDate === '') return '';
+  const t = unixSeconds - day * 86400;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor(t / 60) % 60;
+  return lastDate + 'T' + pad2(h) + ':' + pad2(m) + ':' + pad2(t % 60);
 }
 
 /**

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   forEachEvtxRecord,
+  forEachEvtxRecordInFile,
+  forEachEvtxXml,
+  forEachEvtxXmlInFile,
   NotEvtxError,
   readEvtxBuffer,
   readEvtxFile,
   sniffEvtx,
+  streamEvtxXmlFile,
   type EvtxRecord,
 } from '../../../src/sources/evtx/index.js';
 import type { BadRecord } from '../../../src/sources/types.js';
@@ -132,7 +136,7 @@ describe.skipIf(!fixtureExists())('damaged EVTX files', () => {
     expect(problems.map((p) => p.kind)).toEqual(['evtx-file-header-crc']);
   });
 
-  it('the streaming reader and the buffer readers agree on a whole file', async () => {
+  it('the streaming, path-based and buffer readers agree (records and XML)', async () => {
     const path = join(EVTX_DIR, SYSMON);
     const streamed = await readPath(path);
     const gen = [...readEvtxBuffer(readFileSync(path))];
@@ -140,6 +144,18 @@ describe.skipIf(!fixtureExists())('damaged EVTX files', () => {
       clean.records.map((r) => [r.recordId, r.offset]),
     );
     expect(gen).toEqual(clean.records);
+    const inFile: EvtxRecord[] = [];
+    forEachEvtxRecordInFile(path, { firstChunk: 2, endChunk: 11 }, (r) => inFile.push(r));
+    expect(inFile).toEqual(clean.records.filter((r) => r.chunkIndex >= 2 && r.chunkIndex < 11));
+    const xmlSync: Buffer[] = [];
+    forEachEvtxXmlInFile(path, {}, (b) => xmlSync.push(Buffer.from(b)));
+    const xmlAsync: Buffer[] = [];
+    for await (const b of streamEvtxXmlFile(path)) xmlAsync.push(b);
+    const xmlBuf: Buffer[] = [];
+    forEachEvtxXml(readFileSync(path), {}, (b) => xmlBuf.push(Buffer.from(b)));
+    expect(Buffer.concat(xmlSync).equals(Buffer.concat(xmlBuf))).toBe(true);
+    expect(Buffer.concat(xmlAsync).equals(Buffer.concat(xmlBuf))).toBe(true);
+    expect(Buffer.concat(xmlBuf).toString().split('\n').length).toBe(clean.records.length + 1);
   });
 
   it('firstChunk/endChunk split a file into disjoint parts that add up to the whole', () => {

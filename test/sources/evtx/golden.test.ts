@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forEachEvtxRecord, type EvtxRecord } from '../../../src/sources/evtx/index.js';
+import { forEachEvtxRecord, forEachEvtxXml, type EvtxRecord } from '../../../src/sources/evtx/index.js';
 import type { BadRecord } from '../../../src/sources/types.js';
 import { readWindowsXml } from '../../../src/sources/windows/xml-reader.js';
-import type { XmlElement } from '../../../src/sources/windows/xml-tree.js';
+import { toXml, type XmlElement } from '../../../src/sources/windows/xml-tree.js';
 import {
   canonSnapshotValue,
   diffTrees,
@@ -35,6 +35,27 @@ function read(rel: string): Read {
     records.push(r),
   );
   return { records, problems };
+}
+
+/**
+ * The direct XML writer (no tree) must print exactly toXml(tree) for every record, and the
+ * XML-only batch API the same lines.
+ */
+function checkXmlRenderings(rel: string, records: EvtxRecord[]): void {
+  const buf = readFileSync(join(EVTX_DIR, rel));
+  const xml: string[] = [];
+  forEachEvtxRecord(buf, { xml: true }, (r) => xml.push(r.xml!));
+  expect(xml.length).toBe(records.length);
+  const bad = records.findIndex((r, i) => !Buffer.from(toXml(r.event)).equals(Buffer.from(xml[i])));
+  expect(bad, bad >= 0 ? `record ${records[bad].recordId}` : '').toBe(-1);
+  const batches: Buffer[] = [];
+  let count = 0;
+  forEachEvtxXml(buf, {}, (bytes, n) => {
+    batches.push(Buffer.from(bytes));
+    count += n;
+  });
+  expect(count).toBe(records.length);
+  expect(Buffer.concat(batches).equals(Buffer.from(xml.map((x) => x + '\n').join('')))).toBe(true);
 }
 
 const numeric = (s: string): boolean => /^-?\d+$/.test(s);
@@ -144,6 +165,7 @@ describe.skipIf(!fixtureExists())('EVTX golden: evtxexport output, record for re
       const { mismatches, extra } = compareInOrder(records, expected, dev);
       expect(mismatches.slice(0, 5)).toEqual([]);
       expect(extra).toBe(RECOVERED[row.file] ?? 0);
+      checkXmlRenderings(row.file, records);
       // Timestamps: the record's timeCreated is the event's TimeCreated (7 digits, like Windows).
       for (const r of records) expect(r.timeCreated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
 
@@ -173,6 +195,7 @@ describe.skipIf(!fixtureExists())('EVTX golden: where libevtx failed (evtx-rs sn
   it('CAPI2 (entity references inside attributes): all 340 records, the first 24 equal to evtxexport', () => {
     const { records, problems } = read(CAPI2);
     expect(records.length).toBe(340);
+    checkXmlRenderings(CAPI2, records);
     expect(problems).toEqual([]);
     const expected = loadExpected(CAPI2 + '.xml');
     expect(expected.length).toBe(24);
