@@ -38,7 +38,11 @@ export type WindowsDataStream =
 export type IngestedPolicy = { mode: 'event-time' } | { mode: 'fixed'; at: Date | string | number } | { mode: 'none' };
 
 export interface NormaliseOptions {
-  /** `agent` (default): Elastic Agent data streams. `winlogbeat`: Winlogbeat modules, index `winlogbeat-<version>`. */
+  /**
+   * `agent`: Elastic Agent data streams. `winlogbeat`: Winlogbeat modules, index
+   * `winlogbeat-<version>`. Default: `winlogbeat` for documents whose `agent.type` is winlogbeat,
+   * else `agent`.
+   */
   output?: 'agent' | 'winlogbeat';
   /** Events collected through a WEF collector: Elastic's `windows.forwarded` data stream. */
   forwarded?: boolean;
@@ -53,7 +57,7 @@ export interface NormaliseOptions {
    * `host.os.type == "windows"` can never match offline records.
    */
   hostOs?: boolean;
-  /** Winlogbeat version for the index name and `agent.version` (winlogbeat output). Default 8.17.0. */
+  /** Winlogbeat version for the index name and `agent.version` (winlogbeat output). Default: the document's `agent.version`, else 8.17.0. */
   winlogbeatVersion?: string;
   /**
    * Documents that already went through an ingest pipeline (they carry `data_stream`,
@@ -204,12 +208,26 @@ function objectAt(doc: Record<string, unknown>, key: string): Record<string, unk
   return o;
 }
 
-/** True when a document already went through an ingest pipeline. */
+/**
+ * True when a document already went through an ingest pipeline: it has `event.category` (every
+ * mapped event) or `event.ingested` (Fleet's final pipeline, on every event). `data_stream` alone
+ * does not count: Elastic Agent sets it before ingest.
+ */
 export function looksIngested(doc: EventDoc): boolean {
-  if (isObject(doc.data_stream)) return true;
   const ev = doc.event;
   return isObject(ev) && (ev.category !== undefined || ev.ingested !== undefined);
 }
+
+const KNOWN_DATASETS = new Set<string>([
+  'windows.sysmon_operational',
+  'system.security',
+  'windows.forwarded',
+  'system.system',
+  'system.application',
+  'windows.powershell_operational',
+  'windows.powershell',
+  'winlog.winlog',
+]);
 
 function indexOfIngested(doc: EventDoc, opts: NormaliseOptions): string {
   const ds = doc.data_stream;
@@ -243,10 +261,13 @@ export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = 
   if (winlog !== undefined) toMillis(winlog, 'time_created', sink, loc);
 
   const report = sink === undefined ? undefined : (kind: string, message: string) => sink({ loc, kind, message });
-  const winlogbeat = opts.output === 'winlogbeat';
+  // Without an explicit choice, a document shipped by Winlogbeat gets Winlogbeat's output.
+  const agentIn = isObject(doc.agent) ? doc.agent : undefined;
+  const winlogbeat = opts.output === 'winlogbeat' || (opts.output === undefined && agentIn?.type === 'winlogbeat');
   let index: string;
   if (winlogbeat) {
-    const version = opts.winlogbeatVersion ?? '8.17.0';
+    const version =
+      opts.winlogbeatVersion ?? (agentIn?.type === 'winlogbeat' ? str(agentIn.version) : undefined) ?? '8.17.0';
     const { module, key } = winlogbeatModule(channelLc);
     pipeline(key).apply(doc, report);
     const event = objectAt(doc, 'event');
@@ -257,10 +278,18 @@ export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = 
     agent.version ??= version;
     index = `winlogbeat-${version}`;
   } else {
+    // The agent already chose a data stream when the document carries one (raw Agent output).
+    const ds = isObject(doc.data_stream) ? doc.data_stream : undefined;
+    const given = str(ds?.dataset);
     const dataset: WindowsDataStream =
-      opts.dataStream ?? (opts.forwarded === true ? 'windows.forwarded' : routeChannel(channel));
+      opts.dataStream ??
+      (opts.forwarded === true
+        ? 'windows.forwarded'
+        : given !== undefined && KNOWN_DATASETS.has(given)
+          ? (given as WindowsDataStream)
+          : routeChannel(channel));
     pipeline(pipelineFor(dataset, channelLc, provider)).apply(doc, report);
-    const namespace = opts.namespace ?? 'default';
+    const namespace = opts.namespace ?? str(ds?.namespace) ?? 'default';
     doc.data_stream = { type: 'logs', dataset, namespace };
     const event = objectAt(doc, 'event');
     event.dataset = dataset;

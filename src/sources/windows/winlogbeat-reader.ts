@@ -134,8 +134,15 @@ export function* readWinlogbeatJson(text: string, opts: WinlogbeatReadOptions): 
       yield { doc, loc, ...(hitIndex !== undefined ? { index: hitIndex } : {}) };
       continue;
     }
-    // The parsed value is ours: normalise in place.
-    const out = normaliseOwnedWinlogDoc(doc, { ...norm, sink, loc });
+    // The parsed value is ours: normalise in place. A raw document found in a winlogbeat-* index
+    // gets Winlogbeat's output (that index's version) unless the caller chose one.
+    const wb = hitIndex !== undefined && norm.output === undefined ? /^winlogbeat-(.+)$/.exec(hitIndex) : null;
+    const out = normaliseOwnedWinlogDoc(doc, {
+      ...norm,
+      ...(wb !== null ? { output: 'winlogbeat' as const, winlogbeatVersion: norm.winlogbeatVersion ?? wb[1] } : {}),
+      sink,
+      loc,
+    });
     yield { doc: out.doc, index: hitIndex ?? out.index, loc };
   }
 }

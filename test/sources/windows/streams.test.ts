@@ -289,3 +289,26 @@ describe('bad records are reported with their location, the rest carries on', ()
     expect((doc.winlog as Obj).channel).toBe('Security');
   });
 });
+
+describe('output inferred from the shipper', () => {
+  const sysmonDoc = fixture<EventDoc[]>(
+    '_beats/winlogbeat-sysmon/collection/sysmon-12-processcreate.evtx.golden.json',
+  )[0]!;
+
+  it('a Winlogbeat document gets Winlogbeat output and its version unless told otherwise', () => {
+    const wb = { ...sysmonDoc, agent: { type: 'winlogbeat', version: '7.17.3' } };
+    expect(normaliseWinlogDoc(wb, {}).index).toBe('winlogbeat-7.17.3');
+    expect(normaliseWinlogDoc(wb, { output: 'agent' }).index).toBe('logs-windows.sysmon_operational-default');
+  });
+
+  it("a raw Elastic Agent document keeps the agent's data stream and namespace", () => {
+    const raw = {
+      ...sysmonDoc,
+      data_stream: { type: 'logs', dataset: 'windows.forwarded', namespace: 'wef' },
+      agent: { type: 'filebeat' },
+    };
+    const out = normaliseWinlogDoc(raw, {});
+    expect(out.index).toBe('logs-windows.forwarded-wef');
+    expect((out.doc.event as Obj).action).toBe('Process creation');
+  });
+});

@@ -54,10 +54,10 @@ describe('readWinlogbeatJson', () => {
   });
 
   it('an Elasticsearch search response: _source documents, data stream from the backing index, _id as record', () => {
-    const ingested = {
-      ...securityDoc,
-      data_stream: { type: 'logs', dataset: 'system.security', namespace: 'default' },
-    };
+    const expected = fixture<{ expected: EventDoc[] }>(
+      'system/security/test-security-windows2019-4688-process-created.json-expected.json',
+    ).expected[0]!;
+    const ingested = { ...expected, data_stream: { type: 'logs', dataset: 'system.security', namespace: 'default' } };
     const response = {
       took: 3,
       hits: {
