@@ -205,9 +205,19 @@ function leaf(def: FieldDef, test: ValueTest, text: string, cost: number, litera
   return { k: 'leaf', leaf: { def, test, text, cost, literals } };
 }
 
-function stringTest(def: FieldDef, test: (s: string) => boolean): ValueTest {
-  if (def.type === 'dynamic') return (v) => test(typeof v === 'string' ? v : javaToString(v as Value, false));
-  return (v) => typeof v === 'string' && test(v);
+/** A leaf whose test is on text: keyword/text values as they are, dynamic values printed as Java would. */
+function stringLeaf(
+  def: FieldDef,
+  test: (s: string) => boolean,
+  text: string,
+  cost: number,
+  literals?: FieldLeaf['literals'],
+): Cond {
+  const valueTest: ValueTest =
+    def.type === 'dynamic'
+      ? (v) => test(typeof v === 'string' ? v : javaToString(v as Value, false))
+      : (v) => typeof v === 'string' && test(v);
+  return leaf(def, valueTest, text, cost, literals);
 }
 
 function safeLiteral(s: string): boolean {
@@ -235,12 +245,7 @@ function matchLeaf(f: TField, op: string, patterns: string[], text: string): Con
       // A pattern with no regexp operator is a term query (ES ReplaceRegexMatch).
       const set = new Set(ci ? patterns.map((p) => p.replace(/[A-Z]/g, (c) => c.toLowerCase())) : patterns);
       const norm = ci ? (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : (s: string) => s;
-      return leaf(
-        def,
-        stringTest(def, (s) => set.has(norm(s))),
-        text,
-        COST.in,
-      );
+      return stringLeaf(def, (s) => set.has(norm(s)), text, COST.in);
     }
     let test: (s: string) => boolean;
     try {
@@ -251,35 +256,29 @@ function matchLeaf(f: TField, op: string, patterns: string[], text: string): Con
       if (err instanceof RegexSyntaxError) runtimeError(`invalid regular expression in [${text}]: ${err.message}`, f);
       throw err;
     }
-    return leaf(def, stringTest(def, test), text, COST.regex);
+    return stringLeaf(def, test, text, COST.regex);
   }
   const ci = op !== 'like';
   if (!patterns.some(hasWildcards)) {
     // Without wildcards `:` and `like~` are case-insensitive terms, `like` a term.
     if (ci) {
-      const set = new Set(patterns.map(foldCase));
-      const lits = patterns.every(safeLiteral) ? { values: patterns.map(foldCase), ci: true } : undefined;
-      return leaf(
-        def,
-        stringTest(def, (s) => set.has(foldCase(s))),
-        text,
-        COST.eq,
-        lits,
-      );
+      const folded = patterns.map(foldCase);
+      const set = new Set(folded);
+      const one = folded[0];
+      const lits = patterns.every(safeLiteral) ? { values: folded, ci: true } : undefined;
+      const test =
+        set.size === 1
+          ? (s: string) => s.length === one.length && foldCase(s) === one
+          : (s: string) => set.has(foldCase(s));
+      return stringLeaf(def, test, text, COST.eq, lits);
     }
     const set = new Set(patterns);
     const lits = patterns.every(safeLiteral) ? { values: patterns, ci: false } : undefined;
-    return leaf(
-      def,
-      stringTest(def, (s) => set.has(s)),
-      text,
-      COST.eq,
-      lits,
-    );
+    return stringLeaf(def, (s) => set.has(s), text, COST.eq, lits);
   }
   const test = compileWildcardList(patterns, ci);
   const lits = wildcardLiterals(ci ? patterns.map(foldCase) : patterns, false);
-  return leaf(def, stringTest(def, test), text, COST.wildcard, lits ? { values: lits, ci } : undefined);
+  return stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
 }
 
 /** `startsWith`/`endsWith`/`stringContains`/`cidrMatch` on a field with constants become Lucene queries. */
@@ -295,17 +294,17 @@ function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
       // A prefix query: the constant is taken literally.
       const p = ci ? foldCase(String(consts[0])) : String(consts[0]);
       const t = ci ? (s: string) => foldCase(s).startsWith(p) : (s: string) => s.startsWith(p);
-      return leaf(def, stringTest(def, t), e.text, COST.prefix);
+      return stringLeaf(def, t, e.text, COST.prefix);
     }
     case 'endswith': {
       // ES concatenates "*" + constant into a wildcard query without escaping (SEMANTICS §15.1).
       const test = compileWildcard('*' + String(consts[0]), ci, true);
-      return leaf(def, stringTest(def, ci ? (s) => test(foldCase(s)) : test), e.text, COST.wildcard);
+      return stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
     }
     case 'stringcontains': {
       // "*" + constant + "*", unescaped; an empty constant gives "**", true whenever the field has a value.
       const test = compileWildcard('*' + String(consts[0]) + '*', ci, true);
-      return leaf(def, stringTest(def, ci ? (s) => test(foldCase(s)) : test), e.text, COST.wildcard);
+      return stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
     }
     case 'cidrmatch': {
       const blocks = consts.map((c) => parseCidr(String(c)));
@@ -334,13 +333,7 @@ function inLeaf(f: TField, values: Value[], ci: boolean, text: string): Cond {
     const strs = present.map((v) => (typeof v === 'string' ? v : javaToString(v, false)));
     const set = new Set(strs.map(foldCase));
     const lits = strs.every(safeLiteral) ? { values: strs.map(foldCase), ci: true } : undefined;
-    return leaf(
-      def,
-      stringTest(def, (s) => set.has(foldCase(s))),
-      text,
-      COST.in,
-      lits,
-    );
+    return stringLeaf(def, (s) => set.has(foldCase(s)), text, COST.in, lits);
   }
   const tests = present.map((v) => valueTestForCompare(def, '==', toFieldLiteral(def, v, f)));
   const plain = present.map((v) => toFieldLiteral(def, v, f));
@@ -465,7 +458,10 @@ export function optimizeCond(c: Cond): Cond {
       }
       if (items.length === 0) return { k: 'const', v: !absorbing };
       if (items.length === 1) return items[0];
-      const ordered = items.map((x, i) => ({ x, i, cost: costOf(x) })).sort((a, b) => a.cost - b.cost || a.i - b.i);
+      // In a conjunction, negations (exclusions) are usually true, so they go after the positive
+      // conditions whatever their cost; within each group the cheaper tests go first.
+      const rank = (x: Cond) => (c.k === 'and' && x.k === 'not' ? 1000 : 0) + costOf(x);
+      const ordered = items.map((x, i) => ({ x, i, cost: rank(x) })).sort((a, b) => a.cost - b.cost || a.i - b.i);
       return { k: c.k, items: ordered.map((o) => o.x) };
     }
     default:
@@ -513,6 +509,8 @@ export function fieldValues(def: FieldDef, doc: Record<string, unknown>): Scalar
 
 function anyValue(def: FieldDef, test: ValueTest): DocPredicate {
   const { access, coerce, keepNull } = readerFor(def);
+  if ((def.type === 'keyword' || def.type === 'text') && !keepNull)
+    return anyKeyword(access, coerce, def.ignoreAbove ?? Infinity, test);
   const inArray = (arr: unknown[]): boolean => {
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
@@ -526,23 +524,47 @@ function anyValue(def: FieldDef, test: ValueTest): DocPredicate {
     }
     return false;
   };
-  const plainKeyword = (def.type === 'keyword' || def.type === 'text') && def.ignoreAbove === undefined && !keepNull;
-  if (plainKeyword) {
-    return (doc) => {
-      const raw = access(doc);
-      if (typeof raw === 'string') return test(raw);
-      if (raw === undefined || raw === null) return false;
-      if (Array.isArray(raw)) return inArray(raw);
-      const c = coerce(raw);
-      return c !== undefined && test(c);
-    };
-  }
   return (doc) => {
     const raw = access(doc);
     if (raw === undefined || (raw === null && !keepNull)) return false;
     if (Array.isArray(raw)) return inArray(raw);
     const c = coerce(raw);
     return c !== undefined && test(c);
+  };
+}
+
+/**
+ * The hot path: keyword values are the strings themselves (only `ignore_above` can hide them), so
+ * strings are tested directly and only numbers/booleans go through conversion.
+ */
+function anyKeyword(
+  access: (doc: Record<string, unknown>) => unknown,
+  coerce: (raw: unknown) => Scalar | undefined,
+  limit: number,
+  test: ValueTest,
+): DocPredicate {
+  const one = (x: unknown): boolean => {
+    if (typeof x === 'string') return x.length <= limit && test(x);
+    if (x === null || x === undefined) return false;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (one(x[i])) return true;
+      return false;
+    }
+    const c = coerce(x);
+    return c !== undefined && test(c);
+  };
+  return (doc) => {
+    const raw = access(doc);
+    if (typeof raw === 'string') return raw.length <= limit && test(raw);
+    if (raw === undefined || raw === null) return false;
+    if (Array.isArray(raw)) {
+      for (let i = 0; i < raw.length; i++) {
+        const x = raw[i];
+        if (typeof x === 'string' ? x.length <= limit && test(x) : one(x)) return true;
+      }
+      return false;
+    }
+    return one(raw);
   };
 }
 

@@ -5,16 +5,31 @@
  * takes the fast path.
  */
 
-// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/**
+ * Folded forms of recently seen strings. Several case-insensitive leaves usually read the same
+ * values of one event (a rule tests `process.args` a dozen times); V8 keeps a string's hash in the
+ * string, so a lookup is cheaper than lower-casing again and allocates nothing.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 4096;
 
 export function foldCase(s: string): string {
-  if (ASCII_ONLY.test(s)) return s.toLowerCase();
+  const hit = recent.get(s);
+  if (hit !== undefined) return hit;
+  let lower = s.toLowerCase();
+  // Same length and no final sigma: every code point mapped 1:1, as Java's simple mapping does.
+  if (lower.length !== s.length || lower.indexOf('\u03c2') >= 0) lower = foldSlow(s);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(s, lower);
+  return lower;
+}
+
+function foldSlow(s: string): string {
   let out = '';
   for (const ch of s) {
     const lower = ch.toLowerCase();
     // Full mappings that expand (İ → i̇) are replaced by the simple mapping Java would use.
-    out += [...lower].length === 1 ? lower : ch === '\u0130' ? 'i' : ch;
+    out += ch === '\u03a3' ? '\u03c3' : [...lower].length === 1 ? lower : ch === '\u0130' ? 'i' : ch;
   }
   return out;
 }

@@ -168,6 +168,33 @@ function walk(node: unknown, keys: string[][], i: number, keepNull: boolean, out
   }
 }
 
+/** Like `walk`, but returns undefined, the single leaf, or an array when several places hold values. */
+function find(node: unknown, keys: string[][], i: number): unknown {
+  if (node === null || node === undefined || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    let out: unknown[] | undefined;
+    for (const el of node) {
+      const v = find(el, keys, i);
+      if (v !== undefined) (out ??= []).push(v);
+    }
+    return out === undefined ? undefined : out.length === 1 ? out[0] : out;
+  }
+  const obj = node as Record<string, unknown>;
+  const row = keys[i];
+  const last = keys.length - 1;
+  let result: unknown = undefined;
+  let many: unknown[] | undefined;
+  for (let j = i; j <= last; j++) {
+    const key = row[j];
+    if (!hasOwn.call(obj, key)) continue;
+    const v = j === last ? obj[key] : find(obj[key], keys, j + 1);
+    if (v === undefined) continue;
+    if (result === undefined) result = v;
+    else (many ??= [result]).push(v);
+  }
+  return many ?? result;
+}
+
 /**
  * A fast accessor for one field path: tries the plain nested walk first and falls back to the
  * full dotted-key search only when the nested walk finds nothing.
@@ -177,11 +204,8 @@ export function makeAccessor(path: string): (doc: Record<string, unknown>) => un
   const parts = path.split('.');
   const keys = keyTable(parts);
   // Nulls are kept so that `null_value` mappings can see them; leaves skip them otherwise.
-  const slowMaybe = (doc: Record<string, unknown>): unknown => {
-    const out: unknown[] = [];
-    walk(doc, keys, 0, true, out);
-    return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
-  };
+  // Missing fields are the common case here, so nothing is allocated unless several values exist.
+  const slowMaybe = (doc: Record<string, unknown>): unknown => find(doc, keys, 0);
   if (parts.length === 1) {
     const k = parts[0];
     return (doc) => {

@@ -108,34 +108,139 @@ export function compileWildcard(pattern: string, caseInsensitive: boolean, lucen
       return true;
     };
   }
-  // `?` is one code point: a regular expression in unicode mode is exact and fast enough here.
-  let src = '^';
+  return segmentMatcher(tokens);
+}
+
+/** A run of literal text and `?` wildcards between two `*`. */
+type Seg = Array<{ lit: string } | { one: number }>;
+
+function segmentsOf(tokens: Token[]): {
+  head: Seg | undefined;
+  middles: Seg[];
+  tail: Seg | undefined;
+  anyStar: boolean;
+} {
+  const segs: Seg[] = [[]];
+  let anyStar = false;
   for (const t of tokens) {
-    if (t.kind === 'star') src += '[\\s\\S]*';
-    else if (t.kind === 'one') src += '[\\s\\S]';
-    else src += t.text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const cur = segs[segs.length - 1];
+    if (t.kind === 'star') {
+      anyStar = true;
+      segs.push([]);
+    } else if (t.kind === 'lit') cur.push({ lit: t.text });
+    else {
+      const last = cur[cur.length - 1];
+      if (last && 'one' in last) last.one++;
+      else cur.push({ one: 1 });
+    }
   }
-  const re = new RegExp(src + '$', 'u');
-  return (v) => re.test(v);
+  if (!anyStar) return { head: segs[0], middles: [], tail: undefined, anyStar };
+  const head = segs[0].length ? segs[0] : undefined;
+  const tail = segs[segs.length - 1].length ? segs[segs.length - 1] : undefined;
+  return { head, middles: segs.slice(1, -1).filter((x) => x.length), tail, anyStar };
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Matches a segment at `p`; returns the end offset or -1. `?` consumes one code point. */
+function matchAt(v: string, p: number, seg: Seg): number {
+  for (let i = 0; i < seg.length; i++) {
+    const item = seg[i];
+    if ('lit' in item) {
+      if (!v.startsWith(item.lit, p)) return -1;
+      p += item.lit.length;
+    } else {
+      for (let k = 0; k < item.one; k++) {
+        if (p >= v.length) return -1;
+        p += isHigh(v.charCodeAt(p)) && isLow(v.charCodeAt(p + 1)) ? 2 : 1;
+      }
+    }
+  }
+  return p;
+}
+
+/** Leftmost match of a segment starting at or after `from`: returns [start, end] or undefined. */
+function findFrom(v: string, from: number, seg: Seg): [number, number] | undefined {
+  const first = seg[0];
+  for (let p = from; p <= v.length; p++) {
+    if ('lit' in first) {
+      p = v.indexOf(first.lit, p);
+      if (p < 0) return undefined;
+    } else if (p > 0 && isLow(v.charCodeAt(p)) && isHigh(v.charCodeAt(p - 1))) continue;
+    const end = matchAt(v, p, seg);
+    if (end >= 0) return [p, end];
+  }
+  return undefined;
+}
+
+/**
+ * Glob matching without backtracking: the head is anchored at the start, the tail at the end, and
+ * each middle segment is taken at its leftmost position, which leaves the most room for the rest.
+ */
+function segmentMatcher(tokens: Token[]): StringTest {
+  const { head, middles, tail, anyStar } = segmentsOf(tokens);
+  if (!anyStar) {
+    const whole = head as Seg;
+    return (v) => matchAt(v, 0, whole) === v.length;
+  }
+  const tailUnits = tail ? tail.reduce((n, x) => n + ('lit' in x ? x.lit.length : x.one), 0) : 0;
+  const tailOnes = tail ? tail.reduce((n, x) => n + ('one' in x ? x.one : 0), 0) : 0;
+  return (v) => {
+    let pos = 0;
+    if (head) {
+      pos = matchAt(v, 0, head);
+      if (pos < 0) return false;
+    }
+    for (const m of middles) {
+      const found = findFrom(v, pos, m);
+      if (!found) return false;
+      pos = found[1];
+    }
+    if (!tail) return true;
+    // The tail spans tailUnits UTF-16 units, plus one more for each `?` that meets a surrogate pair.
+    for (let extra = 0; extra <= tailOnes; extra++) {
+      const start = v.length - tailUnits - extra;
+      if (start < pos) return false;
+      if (start > 0 && isLow(v.charCodeAt(start)) && isHigh(v.charCodeAt(start - 1))) continue;
+      if (matchAt(v, start, tail) === v.length) return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * The longest literal run a pattern requires anywhere in a matching value, if any. For a list,
+ * "none of the required literals occurs" proves that no pattern matches, which one regular
+ * expression scan can tell before the patterns are tried one by one.
+ */
+function requiredLiteral(pattern: string, luceneEscapes: boolean): string | undefined {
+  let best = '';
+  for (const t of tokenize(pattern, luceneEscapes)) if (t.kind === 'lit' && t.text.length > best.length) best = t.text;
+  return best.length >= 2 ? best : undefined;
 }
 
 /** A test for several patterns (an OR), sharing one folding of the value. */
 export function compileWildcardList(patterns: string[], caseInsensitive: boolean, luceneEscapes = false): StringTest {
   const tests = patterns.map((p) => compileWildcard(p, caseInsensitive, luceneEscapes));
-  const folded = (v: string) => v;
-  void folded;
-  if (tests.length === 1) {
-    const t = tests[0];
-    return caseInsensitive ? (v) => t(foldCase(v)) : t;
+  let anyOf: StringTest;
+  if (tests.length === 1) anyOf = tests[0];
+  else {
+    const run: StringTest = (v) => {
+      for (let i = 0; i < tests.length; i++) if (tests[i](v)) return true;
+      return false;
+    };
+    const lits = patterns.map((p) => requiredLiteral(caseInsensitive ? foldCase(p) : p, luceneEscapes));
+    if (tests.length >= 4 && lits.every((l) => l !== undefined)) {
+      const screen = new RegExp(
+        [...new Set(lits as string[])].map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'),
+      );
+      anyOf = (v) => screen.test(v) && run(v);
+    } else anyOf = run;
   }
-  return caseInsensitive
-    ? (v) => {
-        const f = foldCase(v);
-        for (let i = 0; i < tests.length; i++) if (tests[i](f)) return true;
-        return false;
-      }
-    : (v) => {
-        for (let i = 0; i < tests.length; i++) if (tests[i](v)) return true;
-        return false;
-      };
+  return caseInsensitive ? (v) => anyOf(foldCase(v)) : anyOf;
 }
