@@ -24,19 +24,36 @@ export interface WinlogDocOptions {
   filePath?: string;
 }
 
-const KEYWORD_AUDIT_FAILURE = 0x10000000000000n;
-const KEYWORD_AUDIT_SUCCESS = 0x20000000000000n;
+/** Keyword bits live in the high 32 bits of the 64-bit mask (bit 48 and up). */
+const KEYWORD_AUDIT_FAILURE_HI = 0x100000;
+const KEYWORD_AUDIT_SUCCESS_HI = 0x200000;
 
-/** winmeta.xml keywords, in mask order (Winlogbeat iterates a Go map; sorted here for stability). */
-const DEFAULT_KEYWORDS: ReadonlyArray<readonly [bigint, string]> = [
-  [0x1000000000000n, 'Response Time'],
-  [0x4000000000000n, 'WDI Diag'],
-  [0x8000000000000n, 'SQM'],
-  [0x10000000000000n, 'Audit Failure'],
-  [0x20000000000000n, 'Audit Success'],
-  [0x40000000000000n, 'Correlation Hint'],
-  [0x80000000000000n, 'Classic'],
+/**
+ * winmeta.xml keywords as masks of the high 32 bits, in mask order (Winlogbeat iterates a Go map;
+ * sorted here for stability).
+ */
+const DEFAULT_KEYWORDS_HI: ReadonlyArray<readonly [number, string]> = [
+  [0x10000, 'Response Time'],
+  [0x40000, 'WDI Diag'],
+  [0x80000, 'SQM'],
+  [0x100000, 'Audit Failure'],
+  [0x200000, 'Audit Success'],
+  [0x400000, 'Correlation Hint'],
+  [0x800000, 'Classic'],
 ];
+
+/** High 32 bits of a `0x…` (or decimal) 64-bit keyword mask; undefined when not a number. */
+function keywordsHigh(t: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]{1,16}$/.test(t)) {
+    const digits = t.slice(2);
+    return digits.length > 8 ? parseInt(digits.slice(0, digits.length - 8), 16) : 0;
+  }
+  if (/^\d+$/.test(t)) {
+    const b = BigInt(t);
+    return b >> 64n === 0n ? Number(b >> 32n) : undefined;
+  }
+  return undefined;
+}
 const DEFAULT_OPCODES = [
   'Info',
   'Start',
@@ -60,6 +77,9 @@ const WELL_KNOWN_SIDS: Readonly<Record<string, { domain: string; name: string; t
 
 /** Direct character data of an element (Go's `xml:",chardata"`: nested elements' text excluded). */
 function chardata(el: XmlElement): string {
+  const ch = el.children;
+  if (ch.length === 1 && typeof ch[0] === 'string') return ch[0];
+  if (ch.length === 0) return '';
   let out = '';
   for (const c of el.children) if (typeof c === 'string') out += c;
   return out;
@@ -79,6 +99,21 @@ export function removeWindowsLineEndings(s: string): string {
  * prints it: fraction without trailing zeros (`…14.3242341Z`), none when zero. `undefined` if invalid.
  */
 export function rfc3339Nano(s: string): string | undefined {
+  // Fast path: `YYYY-MM-DDTHH:mm:ss.fffffffZ` (what both readers produce).
+  const n = s.length;
+  if (n >= 21 && n <= 30 && s.charCodeAt(19) === 0x2e && s.charCodeAt(n - 1) === 0x5a && s.charCodeAt(10) === 0x54) {
+    let end = n - 1;
+    while (end > 20 && s.charCodeAt(end - 1) === 0x30) end--;
+    let ok = true;
+    for (let i = 20; i < n - 1; i++) {
+      const d = s.charCodeAt(i);
+      if (d < 48 || d > 57) ok = false;
+    }
+    if (ok && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(s.slice(0, 19))) {
+      if (end === 20 && s.charCodeAt(20) === 0x30) return s.slice(0, 19) + 'Z';
+      return end === n - 1 ? s : s.slice(0, end) + 'Z';
+    }
+  }
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(s.trim());
   if (m === null) return undefined;
   let frac = m[2] ?? '';
@@ -96,7 +131,22 @@ export function rfc3339Nano(s: string): string | undefined {
 
 type Problem = (kind: string, message: string) => void;
 
+/** A run of ASCII digits (at most 15, so exact in a double), or -1. */
+function digits(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > 15) return -1;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
 function uint(text: string, max: number, field: string, problem: Problem): number | undefined {
+  const fast = digits(text);
+  if (fast >= 0 && fast <= max) return fast;
   const t = text.trim();
   if (!/^\d+$/.test(t)) {
     problem('winlog-value', `System/${field} is not an unsigned number: ${JSON.stringify(text.slice(0, 40))}`);
@@ -171,7 +221,7 @@ export function buildWinlogDoc(
   let levelRaw = 0;
   let taskRaw = 0;
   let opcodeRaw: number | undefined;
-  let keywordsRaw = 0n;
+  let keywordsHi = 0;
   let timeCreated: string | undefined;
   let recordId = 0;
   let activityId = '';
@@ -207,11 +257,11 @@ export function buildWinlogDoc(
         break;
       case 'Keywords': {
         const t = chardata(c).trim();
-        try {
-          if (t !== '') keywordsRaw = BigInt(t);
-        } catch {
+        if (t === '') break;
+        const hi = keywordsHigh(t);
+        if (hi === undefined)
           problem('winlog-value', `System/Keywords is not a number: ${JSON.stringify(t.slice(0, 40))}`);
-        }
+        else keywordsHi = hi;
         break;
       }
       case 'TimeCreated': {
@@ -268,7 +318,7 @@ export function buildWinlogDoc(
   }
   // EnrichRawValuesWithNames, with the built-in tables standing in for publisher metadata.
   if (keywords.length === 0) {
-    for (const [mask, name] of DEFAULT_KEYWORDS) if ((keywordsRaw & mask) !== 0n) keywords.push(name);
+    for (const [mask, name] of DEFAULT_KEYWORDS_HI) if ((keywordsHi & mask) !== 0) keywords.push(name);
   }
   if (opcodeName === '' && opcodeRaw !== undefined) opcodeName = DEFAULT_OPCODES[opcodeRaw] ?? '';
   if (levelName === '') levelName = DEFAULT_LEVELS[levelRaw] ?? '';
@@ -294,8 +344,8 @@ export function buildWinlogDoc(
   if (version !== 0) win.version = version;
   if (timeCreated !== undefined) win.time_created = timeCreated;
   let outcome: string | undefined;
-  if ((keywordsRaw & KEYWORD_AUDIT_FAILURE) !== 0n) outcome = 'failure';
-  else if ((keywordsRaw & KEYWORD_AUDIT_SUCCESS) !== 0n) outcome = 'success';
+  if ((keywordsHi & KEYWORD_AUDIT_FAILURE_HI) !== 0) outcome = 'failure';
+  else if ((keywordsHi & KEYWORD_AUDIT_SUCCESS_HI) !== 0) outcome = 'success';
   if (userSid !== '') {
     const user: Record<string, string> = { identifier: userSid };
     const known = opts.resolveWellKnownSids === false ? undefined : WELL_KNOWN_SIDS[userSid];
