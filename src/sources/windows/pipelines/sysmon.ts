@@ -10,7 +10,7 @@
  */
 import { compilePath, isObject, type MappingRun, type Step } from '../../mapping/index.js';
 import { toIp } from '../../mapping/values.js';
-import { CLEAN_EVENT_DATA, codeIn, ed, EVENT_DATA, eventTable, getIn, setIn } from './common.js';
+import { CLEAN_EVENT_DATA, codeIn, ed, EVENT_DATA, eventTable, setIn } from './common.js';
 
 export const SYSMON_EVENTS = eventTable([
   ['1', 'Process creation', ['process'], ['start']],
@@ -65,19 +65,21 @@ const HIVES: Readonly<Record<string, string>> = {
 }; // prettier-ignore
 
 const filePath = compilePath('file.path');
-const processExe = compilePath('process.executable');
-const parentExe = compilePath('process.parent.executable');
+const NAMES = [
+  [compilePath('process.executable'), compilePath('process.name')],
+  [compilePath('process.parent.executable'), compilePath('process.parent.name')],
+] as const;
+const queryResults = compilePath(ed('QueryResults'));
+const targetObject = compilePath(ed('TargetObject'));
+const details = compilePath(ed('Details'));
 
 /** `process.name` / `process.parent.name`: text after the last `\`, only when non-empty and unset. */
 function processNames(run: MappingRun): void {
-  for (const [exe, nameField] of [
-    [processExe, 'process.name'],
-    [parentExe, 'process.parent.name'],
-  ] as const) {
+  for (const [exe, name] of NAMES) {
     const v = exe.get(run);
-    if (typeof v !== 'string' || v.length <= 1 || getIn(run.doc, nameField) !== undefined) continue;
+    if (typeof v !== 'string' || v.length <= 1 || name.get(run) !== undefined) continue;
     const idx = v.lastIndexOf('\\');
-    if (idx > -1 && idx + 1 < v.length) setIn(run.doc, nameField, v.slice(idx + 1));
+    if (idx > -1 && idx + 1 < v.length) name.set(run, v.slice(idx + 1));
   }
 }
 
@@ -96,7 +98,7 @@ function fileParts(run: MappingRun): void {
 
 /** `QueryResults` → dns.answers / dns.resolved_ip / related.hosts, as the pipeline's script and foreach steps. */
 function dnsResults(run: MappingRun): void {
-  const qr = getIn(run.doc, ed('QueryResults'));
+  const qr = queryResults.get(run);
   if (typeof qr !== 'string' || qr === '') return;
   const answers: Array<Record<string, string | undefined>> = [];
   const ips: string[] = [];
@@ -127,7 +129,7 @@ function dnsResults(run: MappingRun): void {
 
 /** Registry fields of events 12–14 (with the pipeline's QWORD arithmetic, `(high << 8) + low`). */
 function registry(run: MappingRun): void {
-  const path = getIn(run.doc, ed('TargetObject'));
+  const path = targetObject.get(run);
   if (typeof path !== 'string' || path === '') return;
   const reg: Record<string, unknown> = { path };
   run.doc.registry = reg;
@@ -139,7 +141,7 @@ function registry(run: MappingRun): void {
     if (tokens.length > 1) reg.key = tokens.slice(1).join('\\');
   }
   reg.value = tokens[tokens.length - 1];
-  const data = getIn(run.doc, ed('Details'));
+  const data = details.get(run);
   if (typeof data !== 'string' || data === '') return;
   const qword = /^QWORD \(((0x[0-9A-F]{8})-(0x[0-9A-F]{8}))\)$/i.exec(data);
   if (qword !== null) {
