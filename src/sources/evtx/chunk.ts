@@ -59,6 +59,7 @@ function hex(n: number): string {
 }
 
 const ISO_7 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
+const DIGITS = /^\d+$/;
 
 /**
  * EventRecordID and TimeCreated from the event's System element. They are preferred to the record
@@ -73,10 +74,11 @@ function systemIdentity(event: XmlElement): { recordId?: number; timeCreated?: s
     if (typeof c === 'string') continue;
     if (c.name === 'EventRecordID') {
       const t = c.children.length === 1 ? c.children[0] : undefined;
-      if (typeof t === 'string' && /^\d{1,15}$/.test(t)) out.recordId = Number(t);
+      if (typeof t === 'string' && t.length <= 15 && DIGITS.test(t)) out.recordId = Number(t);
     } else if (c.name === 'TimeCreated') {
       const t = c.attrs.SystemTime;
-      if (t !== undefined && ISO_7.test(t)) out.timeCreated = t;
+      // Our own FILETIME rendering is always this shape; anything else (a string value) is not trusted.
+      if (t !== undefined && t.length === 28 && ISO_7.test(t)) out.timeCreated = t;
     }
   }
   return out;
