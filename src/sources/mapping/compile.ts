@@ -373,6 +373,50 @@ class Compiler {
           if (removeIfEmpty && left === 0) obj.del(r);
         };
       }
+      case 'prune': {
+        const root = s.field === undefined ? undefined : this.path(s.field);
+        const values = new Set<unknown>(s.values ?? []);
+        const blank = s.blankStrings === true;
+        const containers = s.emptyContainers === true;
+        const inArrays = s.inArrays !== false;
+        const drop = (x: unknown): boolean => {
+          if (x === undefined || values.has(x)) return true;
+          if (typeof x === 'string')
+            return blank && x.length > 0 ? x.charCodeAt(0) <= 0x20 && javaTrim(x) === '' : blank && x === '';
+          if (!containers || typeof x !== 'object' || x === null) return false;
+          if (Array.isArray(x)) return x.length === 0;
+          for (const _ in x) return false;
+          return true;
+        };
+        const sweepObj = (o: Record<string, unknown>): void => {
+          for (const k in o) {
+            const x = o[k];
+            if (typeof x === 'object' && x !== null) {
+              if (Array.isArray(x)) {
+                if (inArrays) sweepArr(x);
+              } else sweepObj(x as Record<string, unknown>);
+            }
+            if (drop(x)) delete o[k];
+          }
+        };
+        const sweepArr = (a: unknown[]): void => {
+          let w = 0;
+          for (let i = 0; i < a.length; i++) {
+            const x = a[i];
+            if (typeof x === 'object' && x !== null) {
+              if (Array.isArray(x)) sweepArr(x);
+              else sweepObj(x as Record<string, unknown>);
+            }
+            if (!drop(x)) a[w++] = x;
+          }
+          a.length = w;
+        };
+        return (r) => {
+          const o = root === undefined ? r.doc : root.get(r);
+          if (Array.isArray(o)) sweepArr(o);
+          else if (isObject(o)) sweepObj(o);
+        };
+      }
       case 'argv': {
         const src = this.path(s.from);
         const args = this.path(s.args);

@@ -207,6 +207,23 @@ export interface HashListStep extends StepBase {
   valueSeparator?: string;
 }
 
+/**
+ * Recursive clean-up of a subtree (the "drop null values" scripts several Elastic pipelines end
+ * with): removes, in objects and (by default) inside arrays, values equal to one of `values`,
+ * strings blank after Java `trim` when `blankStrings`, and objects / arrays left empty when
+ * `emptyContainers`. Undefined values are always removed.
+ */
+export interface PruneStep extends StepBase {
+  op: 'prune';
+  /** Subtree to sweep; default the whole document. */
+  field?: FieldPath;
+  values?: readonly Scalar[];
+  blankStrings?: boolean;
+  emptyContainers?: boolean;
+  /** Prune list elements too. Default true. */
+  inArrays?: boolean;
+}
+
 /** Removes the entries of an object whose value is one of `values` (and the object when emptied, if asked). */
 export interface CleanStep extends StepBase {
   op: 'clean';
@@ -327,6 +344,7 @@ export type Step =
   | DomainUserStep
   | HashListStep
   | CleanStep
+  | PruneStep
   | ArgvStep
   | AppendStep
   | RemoveStep

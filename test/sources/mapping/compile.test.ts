@@ -268,3 +268,23 @@ describe('mapping engine', () => {
     expect(doc).toEqual({ a: 'string' });
   });
 });
+
+describe('prune', () => {
+  it('removes listed values, blank strings and emptied containers, inside arrays too', () => {
+    const { doc } = run([{ op: 'prune', values: [null], blankStrings: true, emptyContainers: true }], {
+      a: { b: null, c: ' \t', d: ['x', '', ' ', null, { e: '' }], f: { g: {} } },
+      h: 0,
+      i: false,
+      j: 'k',
+    });
+    expect(doc).toEqual({ a: { d: ['x'] }, h: 0, i: false, j: 'k' });
+  });
+
+  it('CrowdStrike-style: values removed from lists, a subtree only', () => {
+    const { doc } = run([{ op: 'prune', field: 'p', values: ['', '-', 'none'], emptyContainers: true }], {
+      p: { args: ['a', '-', 'none', '', 'b'], args_count: 5, x: '-' },
+      q: { y: '-' },
+    });
+    expect(doc).toEqual({ p: { args: ['a', 'b'], args_count: 5 }, q: { y: '-' } });
+  });
+});

@@ -85,48 +85,5 @@ export function eventTable(rows: readonly EventTableRow[]): Record<string, Recor
 /** Event codes condition. */
 export const codeIn = (...codes: string[]): { in: string; values: string[] } => ({ in: 'event.code', values: codes });
 
-/**
- * Removes, recursively, nulls, empty objects and lists, and strings that are blank after Java
- * `trim` (the final clean-up script of the newest system.security pipeline).
- */
-export function dropEmptyValuesDeep(v: Record<string, unknown>): void {
-  sweepObject(v);
-}
-
-function isEmptyValue(x: unknown): boolean {
-  if (x === null || x === undefined) return true;
-  if (typeof x === 'string') return x.length === 0 || (x.charCodeAt(0) <= 0x20 && x.trim() === '');
-  if (Array.isArray(x)) return x.length === 0;
-  if (typeof x === 'object') {
-    for (const _ in x) return false;
-    return true;
-  }
-  return false;
-}
-
-function sweepObject(o: Record<string, unknown>): void {
-  for (const k in o) {
-    const x = o[k];
-    if (typeof x === 'object' && x !== null) {
-      if (Array.isArray(x)) sweepArray(x);
-      else sweepObject(x as Record<string, unknown>);
-    }
-    if (isEmptyValue(x)) delete o[k];
-  }
-}
-
-function sweepArray(a: unknown[]): void {
-  let w = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    if (typeof x === 'object' && x !== null) {
-      if (Array.isArray(x)) sweepArray(x);
-      else sweepObject(x as Record<string, unknown>);
-    }
-    if (!isEmptyValue(x)) a[w++] = x;
-  }
-  a.length = w;
-}
-
 /** The clean-up every Windows pipeline starts with: drop `null`, `''`, `-` and the zero GUID. */
 export const CLEAN_EVENT_DATA: Step = { op: 'clean', field: EVENT_DATA, values: [null, '', '-', ZERO_GUID] };

@@ -22,7 +22,6 @@ import {
   appendUnique,
   CLEAN_EVENT_DATA,
   codeIn,
-  dropEmptyValuesDeep,
   ed,
   EVENT_DATA,
   eventDataOf,
@@ -893,7 +892,7 @@ export function securitySteps(variant: SecurityVariant): Step[] {
     { op: 'convert', field: 'error.code', type: 'string' },
     { op: 'clean', field: EVENT_DATA, values: [], removeIfEmpty: true },
     ...(variant === 'system'
-      ? ([{ op: 'script', name: 'drop empty values', run: (r) => dropEmptyValuesDeep(r.doc) }] satisfies Step[])
+      ? ([{ op: 'prune', values: [null], blankStrings: true, emptyContainers: true }] satisfies Step[])
       : []),
   ]; // prettier-ignore
 }
