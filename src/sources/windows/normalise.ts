@@ -57,6 +57,13 @@ export interface NormaliseOptions {
    * `host.os.type == "windows"` can never match offline records.
    */
   hostOs?: boolean;
+  /**
+   * Set `host.id` from `winlog.computer_name` when absent (not for forwarded events). Default
+   * true: Elastic Agent's host metadata supplies a per-host id live, and 113 EQL sequences join
+   * `by host.id`, which excludes events without one. Live, forwarded events carry no host.id (the
+   * shippers skip host metadata for them), so none is invented there.
+   */
+  hostId?: boolean;
   /** Winlogbeat version for the index name and `agent.version` (winlogbeat output). Default: the document's `agent.version`, else 8.17.0. */
   winlogbeatVersion?: string;
   /**
@@ -303,6 +310,10 @@ export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = 
     const os = objectAt(objectAt(doc, 'host'), 'os');
     os.type ??= 'windows';
     os.family ??= 'windows';
+  }
+  if (opts.hostId !== false && opts.forwarded !== true) {
+    const computer = winlog !== undefined ? str(winlog.computer_name) : undefined;
+    if (computer !== undefined && computer !== '') objectAt(doc, 'host').id ??= computer;
   }
   const ingested = ingestedValue(doc, opts.ingested ?? { mode: 'event-time' });
   if (ingested !== undefined) objectAt(doc, 'event').ingested = ingested;

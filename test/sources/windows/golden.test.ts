@@ -21,6 +21,8 @@ const AGENT_FIELDS = [
 const INGESTED = ['event.ingested'];
 /** host.os enrichment: the agent's host metadata sets it live; pipeline expected files do not contain it. */
 const HOST_OS = ['host.os.family', 'host.os.type'];
+/** host.id enrichment (from the computer name): the agent's host metadata sets a per-host id live. */
+const HOST_ID = ['host.id'];
 
 /**
  * The record of beats' `sysmon-12-processcreate.evtx`, as `wevtutil qe /f:RenderedXml` prints it:
@@ -95,6 +97,7 @@ describe('windows.sysmon_operational (elastic/beats sysmon-12 collection → ing
         'agent.version',
         ...INGESTED,
         ...HOST_OS,
+        ...HOST_ID,
       ].sort(),
       onlyExpected: [],
       changed: [],
@@ -112,6 +115,7 @@ describe('windows.sysmon_operational (elastic/beats sysmon-12 collection → ing
         'event.created',
         ...INGESTED,
         ...HOST_OS,
+        ...HOST_ID,
       ].sort(),
       onlyExpected: [],
       changed: [],
@@ -123,7 +127,13 @@ describe('windows.sysmon_operational (elastic/beats sysmon-12 collection → ing
     const out = normaliseWinlogDoc(collection[0]!, {});
     expect(out.index).toBe('logs-windows.sysmon_operational-default');
     expect(diffDocs(out.doc, ingest[0])).toEqual({
-      onlyActual: ['agent.type', ...AGENT_FIELDS.filter((f) => f !== 'event.module'), ...INGESTED, ...HOST_OS].sort(),
+      onlyActual: [
+        'agent.type',
+        ...AGENT_FIELDS.filter((f) => f !== 'event.module'),
+        ...INGESTED,
+        ...HOST_OS,
+        ...HOST_ID,
+      ].sort(),
       onlyExpected: [],
       // Elastic Agent's data streams are module `windows`; Winlogbeat's module is `sysmon`.
       changed: ['event.module'],
@@ -150,7 +160,7 @@ describe('system.security (4688 pipeline test)', () => {
     const { doc, index } = normaliseWinlogDoc(input.events[0]!, {});
     expect(index).toBe('logs-system.security-default');
     expect(diffDocs(doc, expected[0])).toEqual({
-      onlyActual: [...AGENT_FIELDS, ...INGESTED, ...HOST_OS].sort(),
+      onlyActual: [...AGENT_FIELDS, ...INGESTED, ...HOST_OS, ...HOST_ID].sort(),
       // The expected file (60b3b60a) predates the event_data clean-up of the newest pipeline
       // (system_security_default.yml: `-`, empty and zero-GUID values removed); the
       // windows.forwarded expected file of the same event (0b97ab02) shows them removed.
@@ -175,7 +185,11 @@ describe('system.security (4688 pipeline test)', () => {
       effective: { id: 'S-1-0-0' },
     });
     expect(doc['@timestamp']).toBe('2021-04-15T19:05:10.050Z');
-    expect(doc.host).toEqual({ name: 'WORKSTATION01', os: { type: 'windows', family: 'windows' } });
+    expect(doc.host).toEqual({
+      name: 'WORKSTATION01',
+      id: 'WORKSTATION01',
+      os: { type: 'windows', family: 'windows' },
+    });
   });
 });
 

@@ -52,7 +52,7 @@ describe('system.system (windows_event.yml: no field mapping)', () => {
         module: 'system',
         ingested: '2018-07-06T18:38:41Z',
       },
-      host: { name: 'DESKTOP-1N4R894', os: { type: 'windows', family: 'windows' } },
+      host: { name: 'DESKTOP-1N4R894', os: { type: 'windows', family: 'windows' }, id: 'DESKTOP-1N4R894' },
       log: { level: 'information' },
       winlog: {
         channel: 'System',
@@ -210,6 +210,12 @@ describe('policies', () => {
     );
     expect(ingested({ ingested: { mode: 'fixed', at: '2024-01-02T03:04:05.999+01:00' } })).toBe('2024-01-02T02:04:05Z');
     expect(ingested({ ingested: { mode: 'none' } })).toBeUndefined();
+  });
+
+  it('host.id from the computer name, except for forwarded events; switchable', () => {
+    expect((normaliseWinEvent(SERVICE_7045)!.doc.host as Obj).id).toBe('DESKTOP-1N4R894');
+    expect((normaliseWinEvent(SERVICE_7045, { hostId: false })!.doc.host as Obj).id).toBeUndefined();
+    expect((normaliseWinEvent(SERVICE_7045, { forwarded: true })!.doc.host as Obj).id).toBeUndefined();
   });
 
   it('host.os enrichment can be switched off, and never overrides a shipper value', () => {
