@@ -6,7 +6,11 @@ import type { Command } from 'commander';
  */
 type Register = (program: Command) => void;
 
-const modules: Array<() => Promise<{ register: Register }>> = [() => import('./query.js')];
+const modules: Array<() => Promise<{ register: Register }>> = [
+  () => import('./query.js'),
+  () => import('./validate.js'),
+  () => import('./rules.js'),
+];
 
 export async function registerCommands(program: Command): Promise<void> {
   for (const load of modules) (await load()).register(program);
