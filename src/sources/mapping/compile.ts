@@ -491,6 +491,25 @@ class Compiler {
           dst.set(r, parts);
         };
       }
+      case 'json': {
+        const dst = this.path(s.field);
+        const src = s.from === undefined ? dst : this.path(s.from);
+        const skip = this.skipper(s.skip, true);
+        const quiet = s.onError === 'ignore';
+        const where = this.where(s);
+        return (r) => {
+          const v = src.get(r);
+          if (skip(v) || typeof v !== 'string') return;
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(v);
+          } catch (e) {
+            if (!quiet) r.report('field-format', `${where}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+            return;
+          }
+          dst.set(r, parsed);
+        };
+      }
       case 'lowercase':
       case 'uppercase':
       case 'trim': {

@@ -275,6 +275,14 @@ export interface SplitStep extends StepBase, SourceOptions {
   preserveTrailing?: boolean;
 }
 
+/** Elasticsearch `json`: parse a JSON string (to `field`, or in place); failure → `field-format` problem. */
+export interface JsonStep extends StepBase, SourceOptions {
+  op: 'json';
+  field: FieldPath;
+  from?: FieldPath;
+  onError?: OnError;
+}
+
 export interface StringStep extends StepBase {
   op: 'lowercase' | 'uppercase' | 'trim';
   field: FieldPath;
@@ -349,6 +357,7 @@ export type Step =
   | AppendStep
   | RemoveStep
   | SplitStep
+  | JsonStep
   | StringStep
   | GsubStep
   | ConcatStep

@@ -288,3 +288,18 @@ describe('prune', () => {
     expect(doc).toEqual({ p: { args: ['a', 'b'], args_count: 5 }, q: { y: '-' } });
   });
 });
+
+describe('json', () => {
+  it('parses in place or to another field; bad JSON is reported and left alone', () => {
+    const { doc, problems } = run(
+      [
+        { op: 'json', field: 'a' },
+        { op: 'json', field: 'parsed', from: 'b' },
+        { op: 'json', field: 'c' },
+      ],
+      { a: '{"x":1}', b: '[1,2]', c: '{oops' },
+    );
+    expect(doc).toEqual({ a: { x: 1 }, b: '[1,2]', parsed: [1, 2], c: '{oops' });
+    expect(problems.map((p) => p[0])).toEqual(['field-format']);
+  });
+});
