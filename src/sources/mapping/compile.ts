@@ -375,41 +375,59 @@ class Compiler {
       }
       case 'prune': {
         const root = s.field === undefined ? undefined : this.path(s.field);
-        const values = new Set<unknown>(s.values ?? []);
+        const listed = (s.values ?? []).filter((v) => v !== null);
+        const dropNull = (s.values ?? []).includes(null);
+        const values = new Set<unknown>(listed);
+        const checkValues = values.size > 0;
         const blank = s.blankStrings === true;
         const containers = s.emptyContainers === true;
         const inArrays = s.inArrays !== false;
-        const drop = (x: unknown): boolean => {
-          if (x === undefined || values.has(x)) return true;
-          if (typeof x === 'string')
-            return blank && x.length > 0 ? x.charCodeAt(0) <= 0x20 && javaTrim(x) === '' : blank && x === '';
-          if (!containers || typeof x !== 'object' || x === null) return false;
-          if (Array.isArray(x)) return x.length === 0;
-          for (const _ in x) return false;
-          return true;
-        };
-        const sweepObj = (o: Record<string, unknown>): void => {
-          for (const k in o) {
-            const x = o[k];
-            if (typeof x === 'object' && x !== null) {
-              if (Array.isArray(x)) {
-                if (inArrays) sweepArr(x);
-              } else sweepObj(x as Record<string, unknown>);
-            }
-            if (drop(x)) delete o[k];
+        // Whether a scalar must go.
+        const dropScalar = (x: unknown): boolean => {
+          switch (typeof x) {
+            case 'undefined':
+              return true;
+            case 'string':
+              if (checkValues && values.has(x)) return true;
+              return blank && (x.length === 0 || (x.charCodeAt(0) <= 0x20 && javaTrim(x) === ''));
+            case 'object':
+              return x === null && dropNull;
+            default:
+              return checkValues && values.has(x);
           }
         };
-        const sweepArr = (a: unknown[]): void => {
+        // Both sweeps return how many entries are left, so emptiness needs no second look.
+        const sweepObj = (o: Record<string, unknown>): number => {
+          const keys = Object.keys(o);
+          let left = keys.length;
+          for (let i = 0; i < keys.length; i++) {
+            const k = keys[i]!;
+            const x = o[k];
+            let gone: boolean;
+            if (typeof x === 'object' && x !== null) {
+              if (Array.isArray(x)) gone = (inArrays ? sweepArr(x) : x.length) === 0 && containers;
+              else gone = sweepObj(x as Record<string, unknown>) === 0 && containers;
+            } else gone = dropScalar(x);
+            if (gone) {
+              delete o[k];
+              left--;
+            }
+          }
+          return left;
+        };
+        const sweepArr = (a: unknown[]): number => {
           let w = 0;
           for (let i = 0; i < a.length; i++) {
             const x = a[i];
+            let gone: boolean;
             if (typeof x === 'object' && x !== null) {
-              if (Array.isArray(x)) sweepArr(x);
-              else sweepObj(x as Record<string, unknown>);
-            }
-            if (!drop(x)) a[w++] = x;
+              if (Array.isArray(x)) gone = sweepArr(x) === 0 && containers;
+              else gone = sweepObj(x as Record<string, unknown>) === 0 && containers;
+            } else gone = dropScalar(x);
+            if (!gone) a[w++] = x;
           }
           a.length = w;
+          return w;
         };
         return (r) => {
           const o = root === undefined ? r.doc : root.get(r);
