@@ -11,7 +11,7 @@
  *   [allow.where]
  *   "host.name" = "build-01"                          # is (exact, case-sensitive)
  *   "user.name" = ["svc-build", "svc-ci"]             # is one of
- *   "process.parent.executable" = { matches = "C:\\BuildAgent\\*" }   # wildcard: * ? and \ escapes
+ *   "process.parent.executable" = { matches = 'C:\BuildAgent\*' }   # wildcard * and ?; backslash is literal
  *   "process.args" = { not = "--debug" }              # is not (also true when the field is missing)
  *   "file.hash.sha256" = { exists = true }            # exists / { exists = false }: does not exist
  *   "process.command_line" = { matches = "*npm install*", ignore_case = true }
@@ -81,13 +81,13 @@ function toEntries(field: string, c: Condition): ExceptionEntry[] | string {
   const ignoreCase = c.ignore_case === true ? true : undefined;
   switch (ops[0]) {
     case 'is':
-      return [{ type: 'match', field, operator: 'included', value: s(c.is as never), ignoreCase }];
+      return [{ type: 'match', field, operator: 'included', value: s(c.is ?? ''), ignoreCase }];
     case 'any':
       return [{ type: 'match_any', field, operator: 'included', value: (c.any ?? []).map(s), ignoreCase }];
     case 'matches':
-      return [{ type: 'wildcard', field, operator: 'included', value: c.matches as string, ignoreCase }];
+      return [{ type: 'wildcard', field, operator: 'included', value: literalBackslashes(c.matches), ignoreCase }];
     case 'not_matches':
-      return [{ type: 'wildcard', field, operator: 'excluded', value: c.not_matches as string, ignoreCase }];
+      return [{ type: 'wildcard', field, operator: 'excluded', value: literalBackslashes(c.not_matches), ignoreCase }];
     case 'exists':
       return [{ type: 'exists', field, operator: c.exists ? 'included' : 'excluded' }];
     case 'not': {
@@ -97,6 +97,14 @@ function toEntries(field: string, c: Condition): ExceptionEntry[] | string {
         : [{ type: 'match', field, operator: 'excluded', value: s(v), ignoreCase }];
     }
   }
+}
+
+/**
+ * Allowlist patterns read backslashes literally (Windows paths as written, like EQL's `:`); Kibana's
+ * wildcard entries are Lucene patterns where `\` escapes, so backslashes are doubled here.
+ */
+function literalBackslashes(pattern: string | undefined): string {
+  return (pattern ?? '').replaceAll('\\', '\\\\');
 }
 
 function parseExpiry(text: string): number | undefined {

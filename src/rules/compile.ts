@@ -8,8 +8,8 @@ import { relativeOffsetMs } from './date-math.js';
 import type { Rule, RuleProblem } from './model.js';
 
 export interface QueryPlacement {
-  /** Where the `query` value starts in the file. */
-  location?: KeyLocation;
+  /** Where the `query` value starts in the file (computed only when an error needs it). */
+  location?: () => KeyLocation | undefined;
   /** The whole file, for the caret excerpt. */
   fileText?: string;
   /** For export lines: the NDJSON line, reported with the position inside the query. */
@@ -58,7 +58,8 @@ export function compileRuleQuery(
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
     const code = `eql-${e.kind}`;
-    const { location, fileText, ndjsonLine } = placement;
+    const { fileText, ndjsonLine } = placement;
+    const location = placement.location?.();
     const offsets = location && fileText !== undefined ? queryOffsets(location, fileText) : undefined;
     if (offsets && e.span && fileText !== undefined) {
       const moved = e.relocate(offsets[0], offsets[1], fileText);

@@ -296,7 +296,7 @@ function buildRule(input: RuleInput, options: ParseOptions, extraChecks: (p: Pro
     return loaded;
   }
   const compiled = compileRuleQuery(rule, options.schema, {
-    location: input.keys ? input.keys().get('rule.query') : undefined,
+    location: input.keys ? () => input.keys?.().get('rule.query') : undefined,
     fileText: input.fileText,
     ndjsonLine: input.source.line,
   });
