@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { compileQuery } from '../src/eql/index.js';
+import { compileQuery } from '../dist/eql/index.js';
 import { generateProcessEvents } from './gen-ecs.js';
 import { machine, report } from './report.js';
 

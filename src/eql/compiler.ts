@@ -478,32 +478,44 @@ interface FieldReader {
 }
 
 const readers = new Map<string, FieldReader>();
+const readerOfDef = new WeakMap<FieldDef, FieldReader>();
 
 function readerFor(def: FieldDef): FieldReader {
+  let r = readerOfDef.get(def);
+  if (r) return r;
   const key = `${def.sourcePath}|${def.type}|${def.ignoreAbove ?? ''}|${String(def.nullValue ?? '')}|${(def.formats ?? []).join('||')}`;
-  let r = readers.get(key);
+  r = readers.get(key);
   if (!r) {
     r = { access: makeAccessor(def.sourcePath), coerce: coercerFor(def), keepNull: def.nullValue !== undefined };
     readers.set(key, r);
   }
+  readerOfDef.set(def, r);
   return r;
 }
 
-/** Converted values of a field in a document (ES's indexed terms / doc values). */
+function addValues(x: unknown, r: FieldReader, out: Scalar[]): void {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) addValues(x[i], r, out);
+    return;
+  }
+  if (x === undefined || (x === null && !r.keepNull)) return;
+  const c = r.coerce(x);
+  if (c !== undefined) out.push(c);
+}
+
+const NO_VALUES: Scalar[] = [];
+
+/** Converted values of a field in a document (ES's indexed terms / doc values). Do not mutate the result. */
 export function fieldValues(def: FieldDef, doc: Record<string, unknown>): Scalar[] {
   const r = readerFor(def);
   const raw = r.access(doc);
+  if (raw === undefined) return NO_VALUES;
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') {
+    const c = r.coerce(raw);
+    return c === undefined ? NO_VALUES : [c];
+  }
   const out: Scalar[] = [];
-  const add = (x: unknown): void => {
-    if (Array.isArray(x)) {
-      for (const y of x) add(y);
-      return;
-    }
-    if (x === undefined || (x === null && !r.keepNull)) return;
-    const c = r.coerce(x);
-    if (c !== undefined) out.push(c);
-  };
-  add(raw);
+  addValues(raw, r, out);
   return out;
 }
 

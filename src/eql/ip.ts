@@ -117,6 +117,11 @@ export interface Cidr {
   network: number[];
   /** Prefix length in the 128-bit space. */
   prefix: number;
+  /** The whole hex digits of the network the key must start with. */
+  hexPrefix: string;
+  /** Remaining bits (0..3) of the next hex digit: its value and mask. */
+  nibble: number;
+  nibbleMask: number;
 }
 
 /** Parses `a.b.c.d/n`, `v6/n` or a single address (a /32 or /128 block). */
@@ -139,16 +144,16 @@ export function parseCidr(text: string): Cidr | undefined {
     const mask = bitsHere === 0 ? 0 : (0xff << (8 - bitsHere)) & 0xff;
     return b & mask;
   });
-  return { network, prefix: full };
+  const key = toKey(network);
+  const whole = full >> 2;
+  const rest = full & 3;
+  const nibbleMask = rest === 0 ? 0 : (0xf << (4 - rest)) & 0xf;
+  const nibble = rest === 0 ? 0 : parseInt(key[whole], 16) & nibbleMask;
+  return { network, prefix: full, hexPrefix: key.slice(0, whole), nibble, nibbleMask };
 }
 
 export function cidrContains(c: Cidr, key: IpKey): boolean {
-  for (let i = 0; i < 16; i++) {
-    const bitsHere = Math.max(0, Math.min(8, c.prefix - i * 8));
-    if (bitsHere === 0) return true;
-    const mask = (0xff << (8 - bitsHere)) & 0xff;
-    const b = parseInt(key.slice(i * 2, i * 2 + 2), 16);
-    if ((b & mask) !== c.network[i]) return false;
-  }
-  return true;
+  if (!key.startsWith(c.hexPrefix)) return false;
+  if (c.nibbleMask === 0) return true;
+  return (parseInt(key[c.hexPrefix.length], 16) & c.nibbleMask) === c.nibble;
 }

@@ -15,17 +15,22 @@ export interface KeyTuple {
   values: KeyValue[];
 }
 
+/**
+ * Typed identity of one key value. Strings, by far the most common keys, are their own identity
+ * (no concatenation, so a Map hashes the document's string directly); other types get a prefix
+ * no string key starts with.
+ */
 function tag(v: KeyValue): string {
   if (v === null) return '\u0000';
   switch (typeof v) {
     case 'string':
-      return 's' + v;
+      return v.charCodeAt(0) === 0 ? '\u0000s' + v : v;
     case 'number':
-      return 'n' + v;
+      return '\u0000n' + v;
     case 'boolean':
-      return v ? 'T' : 'F';
+      return v ? '\u0000T' : '\u0000F';
     default:
-      return 'd' + v.toString();
+      return '\u0000d' + v.toString();
   }
 }
 
@@ -41,6 +46,28 @@ const NO_KEYS: KeyTuple[] = [{ id: '', values: [] }];
 /** Key tuples of a document for a stage, or an empty list when a required key is missing. */
 export function keyTuples(keys: KeySpec[], doc: Record<string, unknown>): KeyTuple[] {
   if (keys.length === 0) return NO_KEYS;
+  // Fast path: every key has exactly one value (the usual case), no intermediate arrays.
+  let id = '';
+  let values: KeyValue[] | undefined = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    let v: KeyValue;
+    if (!k.def) v = null;
+    else {
+      const raw = fieldValues(k.def, doc);
+      if (raw.length === 1) v = raw[0];
+      else if (raw.length === 0) {
+        if (!k.optional) return [];
+        v = null;
+      } else {
+        values = undefined;
+        break;
+      }
+    }
+    values.push(v);
+    id = i === 0 ? tag(v) : id + '\u0001' + tag(v);
+  }
+  if (values) return [{ id, values }];
   const lists: KeyValue[][] = [];
   for (const k of keys) {
     let vals: KeyValue[];

@@ -2,10 +2,9 @@
  * Event order as ES defines it (SEMANTICS §10.2): timestamp at the field's precision, then the
  * tiebreaker (events without one sort after those with one), then input order.
  */
-import { dateParser } from './dates.js';
 import type { FieldDef } from './types.js';
 import { fieldValues } from './compiler.js';
-import type { Scalar } from './values.js';
+import { makeAccessor, type Scalar } from './values.js';
 
 export interface Ordinal {
   /** Epoch milliseconds (integer). */
@@ -35,8 +34,6 @@ export function spanNanos(a: Ordinal, b: Ordinal): number {
   return (b.ms - a.ms) * 1e6 + (b.ns - a.ns);
 }
 
-const FAST_ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
-
 export interface TimestampReader {
   /** Epoch ms and sub-ms nanos of the event, or undefined when it has no usable timestamp. */
   read(doc: Record<string, unknown>): { ms: number; ns: number } | undefined;
@@ -45,10 +42,18 @@ export interface TimestampReader {
 export function timestampReader(def: FieldDef): TimestampReader {
   const nanos = def.type === 'date_nanos';
   const typed: FieldDef = def.type === 'date' || def.type === 'date_nanos' ? def : { ...def, type: 'date' };
-  const generic = dateParser(typed.formats?.join('||'), nanos);
-  void generic;
+  const access = makeAccessor(typed.sourcePath);
+  const defaultFormat = !typed.formats;
   return {
     read(doc) {
+      // Fast path: one ISO-8601 string in UTC, the shape of nearly every ECS timestamp.
+      if (defaultFormat) {
+        const raw = access(doc);
+        if (typeof raw === 'string') {
+          const t = fastIsoToMs(raw);
+          if (t) return nanos ? t : { ms: t.ms, ns: 0 };
+        }
+      }
       const vals = fieldValues(typed, doc);
       if (vals.length === 0) return undefined;
       let best = vals[0] as bigint;
@@ -59,12 +64,62 @@ export function timestampReader(def: FieldDef): TimestampReader {
   };
 }
 
-/** Quick ISO parse for the common `2024-01-02T03:04:05.678Z` shape; falls back to the full parser. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/**
+ * Quick parse of the common `2024-01-02T03:04:05.678Z` shape (UTC, years 1000–9999), without a
+ * regular expression or a Date; anything else returns undefined for the full parser.
+ */
 export function fastIsoToMs(s: string): { ms: number; ns: number } | undefined {
-  const m = FAST_ISO.exec(s);
-  if (!m || (m[8] && m[8] !== 'Z')) return undefined;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  if (Number.isNaN(ms)) return undefined;
-  const frac = (m[7] ?? '').padEnd(9, '0');
-  return { ms: ms + Number(frac.slice(0, 3)), ns: Number(frac.slice(3)) };
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+    return undefined;
+  let i = 19;
+  let frac = 0;
+  let fracDigits = 0;
+  if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+    i++;
+    while (i < n && fracDigits < 9) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      frac = frac * 10 + c;
+      fracDigits++;
+      i++;
+    }
+    if (fracDigits === 0) return undefined;
+  }
+  if (i === n - 1 ? s.charCodeAt(i) !== 90 : i !== n) return undefined;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = mo === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (d > dim) return undefined;
+  // Days from 1970-01-01 (proleptic Gregorian).
+  const yy = y - 1;
+  const days =
+    (y - 1970) * 365 +
+    (Math.floor(yy / 4) - Math.floor(yy / 100) + Math.floor(yy / 400) - 477) +
+    DAYS_BEFORE[mo - 1] +
+    (mo > 2 && leap ? 1 : 0) +
+    d -
+    1;
+  for (let k = fracDigits; k < 9; k++) frac *= 10;
+  const ms = days * 86400000 + h * 3600000 + mi * 60000 + se * 1000 + Math.floor(frac / 1e6);
+  return { ms, ns: frac % 1e6 };
 }

@@ -88,6 +88,7 @@ export class SequenceMatcher<T> {
   private readonly maxspanMs: number;
   private readonly maxPending: number;
   private now: Ordinal | undefined;
+  private lastSweep = -Infinity;
 
   constructor(
     private readonly q: CompiledQuery,
@@ -287,19 +288,21 @@ export class SequenceMatcher<T> {
   private trailingHit(keyId: string, ms: number, out: SequenceMatch<T>[]): void {
     const list = this.waiting.get(keyId);
     if (!list) return;
-    const rest: Partial<T>[] = [];
-    for (const p of list) {
+    // Filter in place: matches that ended in this same millisecond keep waiting.
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
       if (!p.alive) continue;
       const lastMs = p.events[p.events.length - 1].ordinal.ms;
       if (ms <= lastMs) {
-        rest.push(p);
+        list[kept++] = p;
         continue;
       }
       if (ms - p.reference > this.maxspanMs) this.emit(p, out);
       else this.kill(p);
     }
-    if (rest.length) this.waiting.set(keyId, rest);
-    else this.waiting.delete(keyId);
+    list.length = kept;
+    if (kept === 0) this.waiting.delete(keyId);
   }
 
   private emit(p: Partial<T>, out: SequenceMatch<T>[]): void {
@@ -338,16 +341,22 @@ export class SequenceMatcher<T> {
       break;
     }
     this.compactFifo();
-    // Until marks and missing-event hits older than maxspan cannot matter any more.
-    const horizon = now.ms - this.maxspanMs - 1;
-    for (const [id, o] of this.untilLatest) {
-      if (o.ms >= horizon) break;
-      this.untilLatest.delete(id);
-    }
-    for (const index of this.hits.values()) {
-      for (const [id, h] of index) {
-        if (h.last >= horizon) break;
-        index.delete(id);
+    // Until marks and missing-event hits older than maxspan cannot matter any more. Maps are
+    // rebuilt once per maxspan of event time rather than trimmed per event: deleting from the front
+    // of a Map leaves holes that every later iteration would have to skip.
+    if (now.ms - this.lastSweep > Math.max(this.maxspanMs, 1000)) {
+      this.lastSweep = now.ms;
+      const horizon = now.ms - this.maxspanMs - 1;
+      if (this.untilLatest.size) {
+        const kept = [...this.untilLatest].filter(([, o]) => o.ms >= horizon);
+        this.untilLatest.clear();
+        for (const [id, o] of kept) this.untilLatest.set(id, o);
+      }
+      for (const index of this.hits.values()) {
+        if (!index.size) continue;
+        const kept = [...index].filter(([, h]) => h.last >= horizon);
+        index.clear();
+        for (const [id, h] of kept) index.set(id, h);
       }
     }
   }
