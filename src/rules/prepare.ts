@@ -76,7 +76,7 @@ export function prepareRule(loaded: LoadedRule, options: PrepareOptions = {}): P
         line: e.line,
         severity: 'warning',
         code: 'allowlist-expired',
-        message: `allowlist entry "${e.comment}" expired on ${e.expires}; not applied to ${rule.name}`,
+        message: `allowlist entry "${e.comment}" expired on ${e.expires}; not applied`,
       });
     }
   }

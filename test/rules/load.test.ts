@@ -168,6 +168,52 @@ describe('loading rule TOML', () => {
     expect(r.query).toBeUndefined();
   });
 
+  it("compiles with the rule's EQL settings; timestamp_override only schedules", () => {
+    const r = fromToml(
+      BASE.replace(
+        'type = "eql"',
+        'type = "eql"\nevent_category_override = "event.type"\ntimestamp_override = "event.ingested"',
+      ).replace('process where process.name == "x.exe"', 'info where host.os.type == "linux"'),
+    );
+    expect(r.status).toBe('ready');
+    const doc = {
+      '@timestamp': '2025-01-01T00:00:00Z',
+      event: { type: ['info'], category: ['host'] },
+      host: { os: { type: 'linux' } },
+    };
+    expect(r.query?.filter?.(doc)).toBe(true);
+    expect(r.query?.filter?.({ ...doc, event: { category: ['info'], type: ['host'] } })).toBe(false);
+    expect(r.query?.timestampDef.name).toBe('@timestamp');
+    expect(r.rule?.timestampOverride).toBe('event.ingested');
+    const ordered = fromToml(
+      BASE.replace(
+        'type = "eql"',
+        'type = "eql"\ntimestamp_field = "event.created"\ntiebreaker_field = "event.sequence"',
+      ),
+    );
+    expect(ordered.query?.timestampDef.name).toBe('event.created');
+    expect(ordered.query?.tiebreakerDef?.name).toBe('event.sequence');
+  });
+
+  it('loads ES|QL and machine-learning rules as not supported yet', () => {
+    const esql = fromToml(
+      BASE.replace('language = "eql"', 'language = "esql"')
+        .replace('type = "eql"', 'type = "esql"')
+        .replace('process where process.name == "x.exe"', 'from logs-* | where process.name == "x.exe"'),
+    );
+    expect(esql.status).toBe('unsupported');
+    const ml = fromToml(
+      BASE.replace('language = "eql"\n', '')
+        .replace(
+          'type = "eql"',
+          'type = "machine_learning"\nanomaly_threshold = 75\nmachine_learning_job_id = ["rare_process"]',
+        )
+        .replace(/query = '''[^]*'''\n/, ''),
+    );
+    expect(ml.status).toBe('unsupported');
+    expect(ml.problems).toEqual([]);
+  });
+
   it('skips TOML documents that are not rules', () => {
     const result = emptyLoadResult();
     loadTomlText('[hunt]\nname = "x"\n', 'hunt.toml', result);

@@ -20,8 +20,23 @@ export interface Io {
   err: (text: string) => void;
 }
 
+let pipeGuard = false;
+
+/** `eqlite rules show X | head` closes the pipe early: stop quietly instead of crashing on EPIPE. */
+function guardPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
+  out: (t) => {
+    guardPipe();
+    process.stdout.write(t);
+  },
   err: (t) => process.stderr.write(t),
 };
 
