@@ -151,12 +151,16 @@ export function decodeChunk(
     }
   }
 
-  const binxmlProblem = (e: EvtxFormatError, q: number, recordId: number): void =>
-    report(
-      q,
-      'evtx-binxml',
-      `record ${recordId} (header id): ${e.message} (at file offset ${fileOffset + (e.offset - p)})`,
-    );
+  /**
+   * A record that failed to decode. Anything but EvtxFormatError is a reader bug met on odd data:
+   * it is reported too (kind evtx-internal), so one record cannot stop a whole file.
+   */
+  const recordProblem = (e: unknown, q: number, recordId: number): void => {
+    if (e instanceof EvtxFormatError) {
+      const at = fileOffset + (e.offset - p);
+      report(q, 'evtx-binxml', `record ${recordId} (header id): ${e.message} (at file offset ${at})`);
+    } else report(q, 'evtx-internal', `record ${recordId} (header id): ${String(e)}`);
+  };
   const decoder = new ChunkDecoder(b, p, chunkEnd);
   let records = 0;
   let q = p + CHUNK_HEADER_SIZE;
@@ -178,17 +182,17 @@ export function decodeChunk(
         out.byte(0x0a);
         records++;
       } catch (e) {
-        if (!(e instanceof EvtxFormatError)) throw e;
         out.pos = mark;
-        binxmlProblem(e, q, recordId);
+        recordProblem(e, q, recordId);
       }
       q += size;
       continue;
     }
+    let rec: EvtxRecord | undefined;
     try {
       const event = decoder.decodeRecord(q + RECORD_HEADER_SIZE, q + size - 4);
       const sys = systemIdentity(event);
-      const rec: EvtxRecord = {
+      rec = {
         recordId: sys.recordId ?? recordId,
         timeCreated: sys.timeCreated ?? filetime(b, q + 16),
         offset: fileOffset + (q - p),
@@ -200,11 +204,13 @@ export function decodeChunk(
         decoder.decodeRecordXml(q + RECORD_HEADER_SIZE, q + size - 4, ctx.xmlOut);
         rec.xml = ctx.xmlOut.slice(0);
       }
+    } catch (e) {
+      recordProblem(e, q, recordId);
+    }
+    // Outside the try: an exception from the consumer is theirs, not a damaged record.
+    if (rec !== undefined) {
       records++;
       onRecord(rec);
-    } catch (e) {
-      if (!(e instanceof EvtxFormatError)) throw e;
-      binxmlProblem(e, q, recordId);
     }
     q += size;
   }

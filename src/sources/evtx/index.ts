@@ -19,12 +19,14 @@
  *     forEachEvtxXml(buf, { file }, (bytes) => out.write(bytes)); // bytes are reused: write/copy now
  *     for await (const bytes of streamEvtxXmlFile('Security.evtx')) process.stdout.write(bytes);
  *
- * A file that is not EVTX throws NotEvtxError (use sniffEvtx(head) to detect the format first).
+ * A file that is not EVTX throws NotEvtxError (use sniffEvtx(head) on the first SNIFF_BYTES bytes
+ * to detect the format first; a damaged "ElfFile" signature is tolerated when the first chunk is intact).
  * Damage inside an EVTX file never throws: every readable record is returned and each problem
- * goes to `onProblem` as a BadRecord located by file offset, with kind `evtx-file-header-crc`,
+ * goes to `onProblem` as a BadRecord located by file offset, with kind `evtx-file-header`, `evtx-file-header-crc`,
  * `evtx-chunk-signature`, `evtx-chunk-header-crc`, `evtx-chunk-header`, `evtx-chunk-records-crc`,
  * `evtx-record-header` (the walk resumes at the next intact record of the chunk), `evtx-binxml`
- * (that record is skipped) or `evtx-truncated`. Every 64 KiB block after the header is scanned,
+ * (that record is skipped), `evtx-internal` (a reader bug met on odd data; the record is skipped) or
+ * `evtx-truncated`. Exceptions thrown by your callbacks propagate unchanged. Every 64 KiB block after the header is scanned,
  * not only the chunks a (dirty) header declares.
  *
  * Values are rendered as Windows renders them (values.ts): GUIDs `{UPPER}`, SIDs `S-1-…`,
@@ -38,7 +40,7 @@
  */
 export { EvtxFormatError } from './binxml.js';
 export type { EvtxRecord } from './chunk.js';
-export { NotEvtxError, parseFileHeader, sniffEvtx, type EvtxFileHeader } from './layout.js';
+export { NotEvtxError, parseFileHeader, SNIFF_BYTES, sniffEvtx, type EvtxFileHeader } from './layout.js';
 export {
   evtxBlockCount,
   forEachEvtxRecord,

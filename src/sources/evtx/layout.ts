@@ -26,11 +26,21 @@ export class NotEvtxError extends Error {
   }
 }
 
-/** True when `head` (the first bytes of a file, 8 are enough) starts with the EVTX signature. */
-export function sniffEvtx(head: Uint8Array): boolean {
-  if (head.length < 8) return false;
-  for (let i = 0; i < 8; i++) if (head[i] !== FILE_MAGIC[i]) return false;
+function hasFileMagic(b: Uint8Array): boolean {
+  if (b.length < 8) return false;
+  for (let i = 0; i < 8; i++) if (b[i] !== FILE_MAGIC[i]) return false;
   return true;
+}
+
+/** Bytes of a file's head that sniffEvtx and parseFileHeader look at (header plus a chunk signature). */
+export const SNIFF_BYTES = 4096 + 8;
+
+/**
+ * True when `head` (the first bytes of a file: 8 are enough for an intact file, SNIFF_BYTES also
+ * recognise one whose file signature is damaged but whose first chunk is intact) is EVTX.
+ */
+export function sniffEvtx(head: Uint8Array): boolean {
+  return hasFileMagic(head) || (head.length >= SNIFF_BYTES && hasChunkMagic(head, 4096));
 }
 
 export interface EvtxFileHeader {
@@ -41,17 +51,25 @@ export interface EvtxFileHeader {
   minorVersion: number;
   majorVersion: number;
   headerBlockSize: number;
-  /** Number of chunks the header declares; dirty files can hold more (all blocks are scanned). */
+  /** Chunks the header declares (0 when the signature is damaged); dirty files hold more (all blocks are scanned). */
   chunkCount: number;
   flags: number;
   isDirty: boolean;
   isFull: boolean;
   /** False when the stored CRC32 of the first 120 bytes does not match (and checksums are kept). */
   checksumOk: boolean;
+  /** False when the "ElfFile" signature is damaged (the file was recognised by its first chunk). */
+  signatureOk: boolean;
 }
 
+/**
+ * Parse the file header from the first bytes of a file (SNIFF_BYTES of them, or the whole file if
+ * shorter). Throws NotEvtxError unless the file starts with "ElfFile" or, its signature damaged,
+ * holds a chunk at 4096 (then `signatureOk` is false and the header fields are not to be trusted).
+ */
 export function parseFileHeader(b: Buffer): EvtxFileHeader {
-  if (!sniffEvtx(b)) {
+  const signatureOk = hasFileMagic(b);
+  if (!signatureOk && !(b.length >= SNIFF_BYTES && hasChunkMagic(b, 4096))) {
     throw new NotEvtxError('not an EVTX file: it does not start with the "ElfFile" signature');
   }
   if (b.length < 128) throw new NotEvtxError(`not an EVTX file: ${b.length} bytes, shorter than its header`);
@@ -65,11 +83,12 @@ export function parseFileHeader(b: Buffer): EvtxFileHeader {
     minorVersion: u16(b, 36),
     majorVersion: u16(b, 38),
     headerBlockSize: u16(b, 40),
-    chunkCount: u16(b, 42),
+    chunkCount: signatureOk ? u16(b, 42) : 0,
     flags,
     isDirty: (flags & 1) !== 0,
     isFull: (flags & 2) !== 0,
     checksumOk: (flags & FLAG_NO_CRC && stored === 0) || crc32(b.subarray(0, 120)) === stored,
+    signatureOk,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   FILE_HEADER_SIZE,
   hasChunkMagic,
   parseFileHeader,
+  SNIFF_BYTES,
   type EvtxFileHeader,
 } from './layout.js';
 
@@ -69,7 +70,13 @@ class FileWalk {
         sink?.(p);
       },
     };
-    if (!header.checksumOk) {
+    if (!header.signatureOk) {
+      this.ctx.onProblem({
+        loc: { file, offset: 0 },
+        kind: 'evtx-file-header',
+        message: 'the "ElfFile" signature is damaged; reading the chunks anyway',
+      });
+    } else if (!header.checksumOk) {
       this.ctx.onProblem({
         loc: { file, offset: 0 },
         kind: 'evtx-file-header-crc',
@@ -144,9 +151,9 @@ function walkBlocksSync(
   }
 }
 
-/** Header of an open file (its first 4 KiB, or less if the file is shorter). */
+/** Head of an open file (header and first chunk signature, or less if the file is shorter). */
 function readHeadSync(fd: number, size: number): Buffer {
-  const head = Buffer.alloc(Math.min(size, FILE_HEADER_SIZE));
+  const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
   readSync(fd, head, 0, head.length, 0);
   return head;
 }
@@ -286,7 +293,7 @@ async function* walkFileAsync<T>(
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    const head = Buffer.alloc(Math.min(size, FILE_HEADER_SIZE));
+    const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
     await fh.read(head, 0, head.length, 0);
     const walk = new FileWalk(parseFileHeader(head), size, { ...opts, file: opts.file ?? path }, xmlOnly);
     const [first, stop] = blockRange(opts, walk.summary.blocks);

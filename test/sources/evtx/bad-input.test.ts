@@ -14,6 +14,7 @@ import {
   NotEvtxError,
   readEvtxBuffer,
   readEvtxFile,
+  SNIFF_BYTES,
   sniffEvtx,
   streamEvtxXmlFile,
   type EvtxRecord,
@@ -128,6 +129,16 @@ describe.skipIf(!fixtureExists())('damaged EVTX files', () => {
     expect(problems[0]).toMatchObject({ kind: 'evtx-chunk-header-crc', loc: { offset: 4096 + 65536 } });
   });
 
+  it('a damaged file signature: recognised by its first chunk, every record read, reported', () => {
+    const b = Buffer.from(readFileSync(join(EVTX_DIR, SYSMON)));
+    b.write('XXXXXXXX', 0, 'latin1');
+    expect(sniffEvtx(b.subarray(0, 8))).toBe(false);
+    expect(sniffEvtx(b.subarray(0, SNIFF_BYTES))).toBe(true);
+    const { records, problems } = readBuf(b);
+    expect(records.map((r) => r.recordId)).toEqual(clean.records.map((r) => r.recordId));
+    expect(problems.map((p) => p.kind)).toEqual(['evtx-file-header']);
+  });
+
   it('a corrupted file header checksum is reported, never fatal', () => {
     const b = Buffer.from(readFileSync(join(EVTX_DIR, SYSMON)));
     b[60] ^= 1;
@@ -169,6 +180,19 @@ describe.skipIf(!fixtureExists())('damaged EVTX files', () => {
       forEachEvtxRecord(b, { firstChunk: first, endChunk: end }, (r) => parts.push(r.recordId));
     }
     expect(parts).toEqual(clean.records.map((r) => r.recordId));
+  });
+});
+
+describe.skipIf(!fixtureExists())('callers', () => {
+  it("an exception thrown by the caller's callback propagates (it is not a damaged record)", () => {
+    const b = readFileSync(join(EVTX_DIR, SYSMON));
+    const problems: BadRecord[] = [];
+    expect(() =>
+      forEachEvtxRecord(b, { onProblem: (p) => problems.push(p) }, () => {
+        throw new Error('consumer failed');
+      }),
+    ).toThrow('consumer failed');
+    expect(problems).toEqual([]);
   });
 });
 
