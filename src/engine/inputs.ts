@@ -4,15 +4,11 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { readJson } from '../sources/json/reader.js';
-import type { ProblemSink, SourceRecord } from '../sources/types.js';
+import { readSource, UnknownFormatError, type ReadOptions, type ReadRecord } from '../sources/read.js';
+import type { ProblemSink } from '../sources/types.js';
 import { STDIN } from '../sources/input.js';
 
-export interface InputOptions {
-  onProblem: ProblemSink;
-  /** Index to assign to records that carry none. */
-  index?: string;
-}
+export type InputOptions = ReadOptions;
 
 /** Expands folders recursively (sorted, so runs are deterministic); keeps `-` for stdin. */
 export async function expandPaths(paths: string[], onProblem: ProblemSink): Promise<string[]> {
@@ -41,12 +37,14 @@ export async function expandPaths(paths: string[], onProblem: ProblemSink): Prom
   return out;
 }
 
-export async function* readInputs(paths: string[], opts: InputOptions): AsyncGenerator<SourceRecord> {
+/** Every record of every input, in input order; an unreadable or unknown input is reported and skipped. */
+export async function* readInputs(paths: string[], opts: InputOptions): AsyncGenerator<ReadRecord> {
   for (const file of await expandPaths(paths, opts.onProblem)) {
     try {
-      yield* readJson(file, { onProblem: opts.onProblem, index: opts.index });
+      yield* readSource(file, opts);
     } catch (err) {
-      opts.onProblem({ loc: { file }, kind: 'input-unreadable', message: (err as Error).message });
+      const kind = err instanceof UnknownFormatError ? 'unknown-format' : 'input-unreadable';
+      opts.onProblem({ loc: { file }, kind, message: (err as Error).message });
     }
   }
 }

@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
 
 const modules: Array<() => Promise<{ register: Register }>> = [
   () => import('./query.js'),
+  () => import('./dump.js'),
   () => import('./validate.js'),
   () => import('./rules.js'),
 ];

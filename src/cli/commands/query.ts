@@ -6,6 +6,7 @@ import { readInputs } from '../../engine/inputs.js';
 import { runEventQuery } from '../../engine/run-query.js';
 import { runSequenceQuery } from '../../engine/run-sequence.js';
 import { displayValue, renderTable } from '../table.js';
+import { FORMATS, type SourceFormat } from '../../sources/detect.js';
 
 interface QueryOptions {
   timestampField: string;
@@ -19,6 +20,8 @@ interface QueryOptions {
   index?: string;
   maxPending?: number;
   maxSamplesPerKey: number;
+  inputFormat: SourceFormat | 'auto';
+  strictEcs?: boolean;
 }
 
 function positiveInt(v: string): number {
@@ -60,6 +63,12 @@ export function register(program: Command): void {
     .option('--max-pending <n>', 'sequences: cap on pending partial sequences per query', positiveInt)
     .option('--max-samples-per-key <n>', 'samples: samples per join key', positiveInt, 1)
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'table']).default('ndjson'))
+    .addOption(
+      new Option('--input-format <format>', 'input format (default: detected per file)')
+        .choices(['auto', ...FORMATS])
+        .default('auto'),
+    )
+    .option('--strict-ecs', "only what Elastic's integrations produce: no eqlite enrichments")
     .action(async (eql: string, files: string[], opts: QueryOptions) => {
       let q: CompiledQuery;
       try {
@@ -80,7 +89,12 @@ export function register(program: Command): void {
       const problems = new ProblemLog(3, (p) =>
         process.stderr.write(`eqlite: ${formatLocation(p.loc)}: ${p.message}\n`),
       );
-      const inputs = readInputs(files.length ? files : ['-'], { onProblem: problems.add, index: opts.index });
+      const inputs = readInputs(files.length ? files : ['-'], {
+        onProblem: problems.add,
+        index: opts.index,
+        format: opts.inputFormat,
+        strictEcs: opts.strictEcs,
+      });
       const limits = { size: opts.size, resultPosition: opts.resultPosition };
       const out = process.stdout;
       if (q.kind === 'event') {

@@ -90,7 +90,15 @@ async function* replayStream(replay: Buffer[], rest: AsyncIterator<Buffer>): Asy
 }
 
 export async function* readJson(path: string, opts: JsonReadOptions): AsyncGenerator<SourceRecord> {
-  const stream = await openInput(path);
+  yield* readJsonStream(path, await openInput(path), opts);
+}
+
+/** Like `readJson`, over a stream already opened (and possibly already peeked at). */
+export async function* readJsonStream(
+  path: string,
+  stream: Readable,
+  opts: JsonReadOptions,
+): AsyncGenerator<SourceRecord> {
   const { shape, replay, rest } = await detectShape(stream);
   const chunks = replayStream(replay, rest);
   if (shape === 'ndjson') yield* readNdjson(path, chunks, opts);
