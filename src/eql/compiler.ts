@@ -30,6 +30,8 @@ export interface FieldLeaf {
   cost: number;
   /** Strings a matching value must contain (case-folded when `ci`), for line prefiltering. */
   literals?: { values: string[]; ci: boolean };
+  /** For a list (`: (…)`, `in (…)`): one test per alternative, built on demand, for explain output. */
+  alternatives?: () => Array<{ label: string; test: ValueTest }>;
 }
 
 export type Cond =
@@ -237,7 +239,23 @@ function wildcardLiterals(patterns: string[], luceneEscapes: boolean): string[] 
   return out;
 }
 
+/** Adds per-alternative tests to a list leaf, so explain can say which pattern matched. */
+function withAlternatives(c: Cond, items: string[], one: (item: string) => Cond): Cond {
+  if (c.k !== 'leaf' || items.length < 2) return c;
+  let memo: Array<{ label: string; test: ValueTest }> | undefined;
+  c.leaf.alternatives = () =>
+    (memo ??= items.map((item) => {
+      const single = one(item);
+      return { label: item, test: single.k === 'leaf' ? single.leaf.test : () => false };
+    }));
+  return c;
+}
+
 function matchLeaf(f: TField, op: string, patterns: string[], text: string): Cond {
+  return withAlternatives(matchLeafAll(f, op, patterns, text), patterns, (p) => matchLeafAll(f, op, [p], text));
+}
+
+function matchLeafAll(f: TField, op: string, patterns: string[], text: string): Cond {
   const def = f.def;
   if (op === 'regex' || op === 'regex~') {
     const ci = op === 'regex~';
@@ -327,6 +345,15 @@ function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
 }
 
 function inLeaf(f: TField, values: Value[], ci: boolean, text: string): Cond {
+  const present = values.filter((v) => v !== null);
+  return withAlternatives(
+    inLeafAll(f, present, ci, text),
+    present.map((v) => String(v)),
+    (label) => inLeafAll(f, [present[present.map((v) => String(v)).indexOf(label)]], ci, text),
+  );
+}
+
+function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond {
   const def = f.def;
   const present = values.filter((v) => v !== null);
   if (ci && (def.type === 'keyword' || def.type === 'text' || def.type === 'dynamic')) {

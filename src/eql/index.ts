@@ -15,4 +15,6 @@ export type { DataType, FieldDef } from './types.js';
 export { compareOrdinals, spanNanos, type Ordinal } from './ordinal.js';
 export { fieldValues } from './compiler.js';
 export type { Cond } from './compiler.js';
+export { explainMatch, explainTrue, explainFalse } from './explain.js';
+export { cidrContains, ipKey, parseCidr, formatIpKey } from './ip.js';
 export type { Scalar } from './values.js';
