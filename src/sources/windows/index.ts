@@ -38,4 +38,9 @@ export {
   type NormaliseOptions,
   type WindowsDataStream,
 } from './normalise.js';
-export { readWinlogbeatJson, sniffWinlogbeat, type WinlogbeatReadOptions } from './winlogbeat-reader.js';
+export {
+  readWinlogbeatFile,
+  readWinlogbeatJson,
+  sniffWinlogbeat,
+  type WinlogbeatReadOptions,
+} from './winlogbeat-reader.js';

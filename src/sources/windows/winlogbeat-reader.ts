@@ -4,6 +4,8 @@
  * a whole search response). Raw winlog documents go through the Windows normalisers; documents
  * that already went through an ingest pipeline pass through with their data stream.
  */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { EventDoc, ProblemSink, RecordLocation, SourceRecord } from '../types.js';
 import { isObject } from '../mapping/index.js';
 import { normaliseOwnedWinlogDoc, type NormaliseOptions } from './normalise.js';
@@ -80,21 +82,24 @@ function* jsonValues(text: string, file: string, sink: ProblemSink | undefined):
     line++;
     const s = t.slice(pos, end).trim();
     pos = end + 1;
-    if (s !== '') {
-      let value: unknown;
-      try {
-        value = JSON.parse(s);
-      } catch (e) {
-        sink?.({ loc: { file, line }, kind: 'json-syntax', message: e instanceof Error ? e.message : String(e) });
-      }
-      const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
-      if (Array.isArray(hits)) {
-        // A search response saved on one line.
-        for (let i = 0; i < hits.length; i++) yield { value: hits[i], loc: { file, line, record: i } };
-      } else if (value !== undefined) yield { value, loc: { file, line } };
-    }
+    if (s !== '') yield* valuesOfLine(s, line, file, sink);
     if (nl < 0) break;
   }
+}
+
+/** The JSON values of one NDJSON line (the hits of a search response saved on one line). */
+function* valuesOfLine(s: string, line: number, file: string, sink: ProblemSink | undefined): Generator<RawRecord> {
+  let value: unknown;
+  try {
+    value = JSON.parse(s);
+  } catch (e) {
+    sink?.({ loc: { file, line }, kind: 'json-syntax', message: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
+  if (Array.isArray(hits)) {
+    for (let i = 0; i < hits.length; i++) yield { value: hits[i], loc: { file, line, record: i } };
+  } else yield { value, loc: { file, line } };
 }
 
 /** Backing index of a data stream (`.ds-logs-x-default-2024.01.01-000001`) → the data stream name. */
@@ -105,8 +110,58 @@ function dataStreamOf(index: string): string {
 
 /** Reads Winlogbeat / Elastic Agent JSON text; every bad record is reported and skipped. */
 export function* readWinlogbeatJson(text: string, opts: WinlogbeatReadOptions): Generator<SourceRecord> {
-  const { file, sink, raw, ...norm } = opts;
-  for (const { value, loc } of jsonValues(text, file, sink)) {
+  yield* toRecords(jsonValues(text, opts.file, opts.sink), opts);
+}
+
+/**
+ * Reads a file without holding it in memory when it is NDJSON (one document per line, the
+ * shippers' output); a JSON array, a search response or a pretty-printed document is read whole.
+ */
+export async function* readWinlogbeatFile(path: string, opts: WinlogbeatReadOptions): AsyncGenerator<SourceRecord> {
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  let mode: 'undecided' | 'ndjson' | 'whole' = 'undecided';
+  const buffered: string[] = [];
+  try {
+    for await (const raw of lines) {
+      line++;
+      if (mode === 'whole') {
+        buffered.push(raw);
+        continue;
+      }
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      const s = text.trim();
+      if (mode === 'undecided') {
+        if (s === '') continue;
+        let ok = s[0] === '{';
+        if (ok) {
+          try {
+            JSON.parse(s);
+          } catch {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          mode = 'whole';
+          buffered.push(...Array.from({ length: line - 1 }, () => ''), text);
+          continue;
+        }
+        mode = 'ndjson';
+      }
+      if (s === '') continue;
+      yield* toRecords(valuesOfLine(s, line, opts.file, opts.sink), opts);
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (mode === 'whole') yield* readWinlogbeatJson(buffered.join('\n'), opts);
+}
+
+function* toRecords(values: Iterable<RawRecord>, opts: WinlogbeatReadOptions): Generator<SourceRecord> {
+  const { file: _file, sink, raw, ...norm } = opts;
+  for (const { value, loc } of values) {
     if (!isObject(value)) {
       sink?.({
         loc,

@@ -1,6 +1,9 @@
 /** Winlogbeat / Elastic Agent JSON reader and its format sniffing. */
 import { describe, expect, it } from 'vitest';
-import { readWinlogbeatJson, sniffWinlogbeat } from '../../../src/sources/windows/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readWinlogbeatFile, readWinlogbeatJson, sniffWinlogbeat } from '../../../src/sources/windows/index.js';
 import type { BadRecord, EventDoc } from '../../../src/sources/types.js';
 import { fixture } from './golden-helper.js';
 
@@ -90,6 +93,40 @@ describe('readWinlogbeatJson', () => {
     const { records, problems } = read('[{"winlog": ');
     expect(records).toEqual([]);
     expect(problems.map((p) => [p.kind, p.loc])).toEqual([['json-syntax', { file: 'in.json' }]]);
+  });
+});
+
+describe('readWinlogbeatFile', () => {
+  async function readFile(content: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'wlb-'));
+    const path = join(dir, 'in.ndjson');
+    writeFileSync(path, content);
+    const problems: BadRecord[] = [];
+    const records = [];
+    try {
+      for await (const r of readWinlogbeatFile(path, { file: 'in.ndjson', sink: (p) => problems.push(p) }))
+        records.push(r);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { records, problems };
+  }
+
+  it('streams NDJSON line by line with line numbers (BOM, CRLF, blank lines)', async () => {
+    const { records, problems } = await readFile(
+      '\uFEFF\r\n' + [JSON.stringify(sysmonDoc), 'nope', JSON.stringify(securityDoc)].join('\r\n') + '\r\n',
+    );
+    expect(records.map((r) => [r.index, r.loc.line])).toEqual([
+      ['logs-windows.sysmon_operational-default', 2],
+      ['logs-system.security-default', 4],
+    ]);
+    expect(problems.map((p) => [p.kind, p.loc.line])).toEqual([['json-syntax', 3]]);
+  });
+
+  it('reads a pretty-printed array whole', async () => {
+    const { records, problems } = await readFile(JSON.stringify([sysmonDoc, securityDoc], null, 2));
+    expect(problems).toEqual([]);
+    expect(records.map((r) => r.loc.record)).toEqual([0, 1]);
   });
 });
 
