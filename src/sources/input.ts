@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 
 export const STDIN = '-';
 
-async function startsWithGzip(path: string): Promise<boolean> {
+/** True when the file starts with the gzip magic bytes. */
+export async function startsWithGzip(path: string): Promise<boolean> {
   const fh = await fsp.open(path, 'r');
   try {
     const buf = Buffer.alloc(2);

@@ -3,13 +3,13 @@
  * them to ECS with the right normaliser. `eqlite query`, `dump`, `hunt` and `serve` all read here.
  */
 import { Readable } from 'node:stream';
-import { readEvtxFile } from './evtx/index.js';
+import { readEvtxFile, streamEvtxXmlFile } from './evtx/index.js';
 import { readEdrStream } from './edr/index.js';
 import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from './windows/index.js';
-import { readWindowsXml, decodeXmlBytes } from './windows/xml-reader.js';
+import { readWindowsXml, readWindowsXmlFile, decodeXmlBytes } from './windows/xml-reader.js';
 import { toXml } from './windows/xml-tree.js';
 import { buildWinlogDoc } from './windows/winlog-doc.js';
-import { openInput, STDIN } from './input.js';
+import { openInput, startsWithGzip, STDIN } from './input.js';
 import { readJsonStream } from './json/reader.js';
 import { detectFormat, type SourceFormat } from './detect.js';
 import type { ProblemSink, SourceRecord } from './types.js';
@@ -85,6 +85,16 @@ export async function* readSource(path: string, opts: ReadOptions): AsyncGenerat
     case 'evtx': {
       stream.destroy();
       if (path === STDIN) throw new UnknownFormatError('EVTX cannot be read from stdin: give the file path');
+      if (opts.xml) {
+        // XML straight from the records, without building trees (one record per line).
+        let n = 0;
+        for await (const bytes of streamEvtxXmlFile(path, { onProblem: sink })) {
+          for (const line of bytes.toString('utf8').split('\n')) {
+            if (line) yield { doc: { xml: line }, loc: { file: path, record: n++ }, format };
+          }
+        }
+        return;
+      }
       for await (const rec of readEvtxFile(path, { onProblem: sink })) {
         const loc = { file: path, offset: rec.offset, record: rec.recordId };
         if (opts.xml) {
@@ -102,10 +112,19 @@ export async function* readSource(path: string, opts: ReadOptions): AsyncGenerat
       return;
     }
     case 'winxml': {
-      const parts: Buffer[] = [];
-      for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
-      const text = decodeXmlBytes(Buffer.concat(parts));
-      for (const ev of readWindowsXml(text, { file: path, onProblem: sink })) {
+      let events: AsyncIterable<{ event: import('./windows/xml-tree.js').XmlElement; line: number }>;
+      if (path !== STDIN && !(await startsWithGzip(path))) {
+        // A plain file streams; stdin and archives are decoded whole (the encoding needs the start).
+        stream.destroy();
+        events = readWindowsXmlFile(path, { file: path, onProblem: sink });
+      } else {
+        const parts: Buffer[] = [];
+        for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
+        events = (async function* () {
+          yield* readWindowsXml(decodeXmlBytes(Buffer.concat(parts)), { file: path, onProblem: sink });
+        })();
+      }
+      for await (const ev of events) {
         const loc = { file: path, line: ev.line };
         if (opts.xml) {
           yield { doc: { xml: toXml(ev.event) }, loc, format };
