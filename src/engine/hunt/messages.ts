@@ -1,0 +1,55 @@
+/** What worker threads send to the main thread, in batches (structured-cloned). */
+import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
+import type { SourceFormat } from '../../sources/detect.js';
+
+/** A single-event rule matched an event. */
+export interface EventHit {
+  rule: number;
+  doc: EventDoc;
+  index?: string;
+  loc: RecordLocation;
+  /** Segment and record number inside it: the event's place in input order. */
+  seg: number;
+  rec: number;
+  explain?: { matched: string[]; exclusionsPassed: number };
+}
+
+/** An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). */
+export interface SeqEvent {
+  rules: number[];
+  doc: EventDoc;
+  index?: string;
+  loc: RecordLocation;
+  seg: number;
+  rec: number;
+  /** `@timestamp` (epoch ms and sub-ms nanoseconds); events without one sort first. */
+  ms: number;
+  ns: number;
+}
+
+export interface RuleError {
+  rule: number;
+  message: string;
+  loc: RecordLocation;
+}
+
+export interface Batch {
+  hits: EventHit[];
+  seq: SeqEvent[];
+  problems: BadRecord[];
+  ruleErrors: RuleError[];
+  /** Bytes of input consumed since the last batch. */
+  bytes: number;
+  /** Records read since the last batch (parsed, or skipped by the prefilter). */
+  records: number;
+  /** Lines the prefilter proved could not match (never parsed). */
+  skipped: number;
+}
+
+export interface SegmentDone {
+  seg: number;
+  file: string;
+  format: SourceFormat;
+  /** Lines in an NDJSON byte range, so the main thread can turn local line numbers into file lines. */
+  lines?: number;
+}

@@ -1,0 +1,353 @@
+/**
+ * Reads one segment of input and evaluates every rule on its events: single-event rules produce
+ * hits; events a sequence or sample rule can use are passed on for the ordered stage. Runs in a
+ * worker thread (or inline for small hunts); knows nothing of threads itself.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { EqlError, explainMatch } from '../../eql/index.js';
+import { fastIsoToMs } from '../../eql/ordinal.js';
+import { eventIndex, type PreparedRule } from '../../rules/index.js';
+import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../../sources/edr/index.js';
+import { forEachEvtxRecordInFile } from '../../sources/evtx/index.js';
+import { unwrapHit } from '../../sources/json/reader.js';
+import { readSource } from '../../sources/read.js';
+import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
+import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../../sources/windows/index.js';
+import type { HuntConfig, Segment } from './config.js';
+import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
+import { buildPrefilter, type LinePrefilter } from './prefilter.js';
+
+const BATCH_ITEMS = 256;
+const BLOCK = 4 << 20;
+
+function emptyBatch(): Batch {
+  return { hits: [], seq: [], problems: [], ruleErrors: [], bytes: 0, records: 0, skipped: 0 };
+}
+
+/** Reads `@timestamp` for ordering: the fast ISO path, else a Date parse of whatever is there. */
+export function orderingTime(doc: EventDoc): { ms: number; ns: number } {
+  let v: unknown = doc['@timestamp'];
+  if (Array.isArray(v)) v = v[0];
+  if (typeof v === 'string') {
+    const t = fastIsoToMs(v);
+    if (t) return t;
+    const d = Date.parse(v);
+    if (!Number.isNaN(d)) return { ms: d, ns: 0 };
+  } else if (typeof v === 'number') return { ms: Math.floor(v), ns: 0 };
+  return { ms: -Infinity, ns: 0 };
+}
+
+export class SegmentProcessor {
+  private batch = emptyBatch();
+  private readonly routes = new Map<string, number[]>();
+  private readonly all: number[];
+  private readonly prefilter: LinePrefilter | undefined;
+  private readonly ingested: IngestedPolicy;
+  private seg = 0;
+  private rec = 0;
+
+  constructor(
+    private readonly config: HuntConfig,
+    private readonly rules: PreparedRule[],
+    private readonly emit: (b: Batch) => void,
+  ) {
+    this.all = rules.map((_, i) => i);
+    this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
+    this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
+  }
+
+  get prefilterAnchors(): string[] | undefined {
+    return this.prefilter?.anchors;
+  }
+
+  private flush(force = false): void {
+    const b = this.batch;
+    if (
+      !force &&
+      b.hits.length + b.seq.length + b.problems.length + b.ruleErrors.length < BATCH_ITEMS &&
+      b.bytes < 8 << 20
+    )
+      return;
+    if (b.hits.length || b.seq.length || b.problems.length || b.ruleErrors.length || b.bytes || b.records || b.skipped)
+      this.emit(b);
+    this.batch = emptyBatch();
+  }
+
+  private readonly onProblem = (p: BadRecord): void => {
+    this.batch.problems.push(p);
+    this.flush();
+  };
+
+  private rulesFor(index: string | undefined): number[] {
+    if (index === undefined) return this.all;
+    let r = this.routes.get(index);
+    if (!r) {
+      r = this.all.filter((i) => this.rules[i].seesIndex(index));
+      this.routes.set(index, r);
+    }
+    return r;
+  }
+
+  /** Evaluates every applicable rule on one normalised event. */
+  evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation): void {
+    const rec = this.rec++;
+    this.batch.records++;
+    const index = eventIndex(doc, assignedIndex, this.config.index);
+    let seqRules: number[] | undefined;
+    for (const i of this.rulesFor(index)) {
+      const r = this.rules[i];
+      try {
+        if (r.excluded && r.excluded(doc)) continue;
+        const q = r.query;
+        if (q.filter) {
+          if (q.filter(doc)) {
+            const hit: EventHit = { rule: i, doc, index, loc, seg: this.seg, rec };
+            if (this.config.explain && q.cond) hit.explain = explainMatch(q.cond, doc);
+            this.batch.hits.push(hit);
+          }
+        } else if (
+          q.matchesAny(doc) ||
+          (q.until && q.until.filter(doc)) ||
+          q.stages.some((s) => s.missing && s.filter(doc))
+        ) {
+          (seqRules ??= []).push(i);
+        }
+      } catch (err) {
+        if (!(err instanceof EqlError)) throw err;
+        const e: RuleError = { rule: i, message: err.detail, loc };
+        this.batch.ruleErrors.push(e);
+      }
+    }
+    if (seqRules) {
+      const t = orderingTime(doc);
+      const s: SeqEvent = { rules: seqRules, doc, index, loc, seg: this.seg, rec, ms: t.ms, ns: t.ns };
+      this.batch.seq.push(s);
+    }
+    this.flush();
+  }
+
+  async run(segment: Segment): Promise<SegmentDone> {
+    this.seg = segment.id;
+    this.rec = 0;
+    const done: SegmentDone = { seg: segment.id, file: segment.file, format: segment.format };
+    if (segment.format === 'evtx' && segment.firstChunk !== undefined) {
+      this.runEvtx(segment);
+    } else if (segment.start !== undefined && segment.end !== undefined) {
+      done.lines = this.runLines(segment);
+    } else {
+      for await (const r of readSource(segment.file, {
+        format: segment.format,
+        onProblem: this.onProblem,
+        index: this.config.index,
+        strictEcs: this.config.strictEcs,
+        ingested: this.ingested,
+      })) {
+        this.evaluate(r.doc, r.index, r.loc);
+      }
+      this.batch.bytes += segment.bytes;
+    }
+    this.flush(true);
+    return done;
+  }
+
+  private runEvtx(segment: Segment): void {
+    const file = segment.file;
+    let lastOffset = 0;
+    forEachEvtxRecordInFile(
+      file,
+      { file, onProblem: this.onProblem, firstChunk: segment.firstChunk, endChunk: segment.endChunk },
+      (rec) => {
+        const loc = { file, offset: rec.offset, record: rec.recordId };
+        const n = normaliseWinEvent(rec.event, { loc, sink: this.onProblem, ingested: this.ingested });
+        if (n) this.evaluate(n.doc, n.index, loc);
+        if (rec.offset - lastOffset > 1 << 20) {
+          this.batch.bytes += rec.offset - lastOffset;
+          lastOffset = rec.offset;
+        }
+      },
+    );
+    this.batch.bytes += Math.max(0, segment.bytes - lastOffset);
+  }
+
+  /** NDJSON byte range: every line that starts inside [start, end). Returns the lines seen. */
+  private runLines(segment: Segment): number {
+    const { file } = segment;
+    const start = segment.start as number;
+    const end = segment.end as number;
+    const fd = openSync(file, 'r');
+    let edr: EdrRecordNormaliser | undefined;
+    if (isEdrFormat(segment.format)) {
+      edr = createEdrNormaliser(segment.format, {
+        sink: this.onProblem,
+        strictEcs: this.config.strictEcs,
+        ingested: this.ingested,
+      });
+    }
+    const useScan = segment.format === 'ecs' && this.prefilter !== undefined;
+    let lineNo = 0;
+    try {
+      let pos = start;
+      if (start > 0) {
+        // The line in progress at `start` belongs to the previous range, unless `start` opens a line.
+        const prev = Buffer.alloc(1);
+        readSync(fd, prev, 0, 1, start - 1);
+        if (prev[0] !== 10) {
+          const probe = Buffer.allocUnsafe(64 * 1024);
+          for (;;) {
+            const n = readSync(fd, probe, 0, probe.length, pos);
+            if (n === 0) return 0;
+            const nl = probe.subarray(0, n).indexOf(10);
+            if (nl >= 0) {
+              pos += nl + 1;
+              break;
+            }
+            pos += n;
+          }
+        }
+      }
+      let carry: Buffer = Buffer.alloc(0);
+      const buf = Buffer.allocUnsafe(BLOCK);
+      for (;;) {
+        if (pos - carry.length >= end) break;
+        const n = readSync(fd, buf, 0, BLOCK, pos);
+        const eof = n === 0;
+        const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        const chunkStart = pos - carry.length;
+        pos += n;
+        let upto = eof ? chunk.length : chunk.lastIndexOf(10) + 1;
+        if (upto === 0 && !eof) {
+          carry = Buffer.from(chunk);
+          continue;
+        }
+        // Lines that start at or after `end` belong to the next range.
+        let finished = eof;
+        const rel = end - chunkStart;
+        if (rel < upto) {
+          let cut = rel;
+          if (cut > 0 && chunk[cut - 1] !== 10) {
+            const nl = chunk.indexOf(10, cut);
+            cut = nl < 0 ? chunk.length : nl + 1;
+          }
+          upto = Math.max(0, cut);
+          finished = true;
+        }
+        lineNo = useScan
+          ? this.scanBlock(chunk, 0, upto, file, chunkStart, lineNo)
+          : this.parseBlock(chunk, 0, upto, file, chunkStart, lineNo, segment, edr);
+        this.batch.bytes += upto;
+        this.flush();
+        if (finished) break;
+        carry = Buffer.from(chunk.subarray(upto));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return lineNo;
+  }
+
+  private parseLine(
+    text: string,
+    file: string,
+    line: number,
+    offset: number,
+    segment: Segment,
+    edr: EdrRecordNormaliser | undefined,
+  ): void {
+    if (text.length === 0 || text.trim().length === 0) return;
+    const loc: RecordLocation = { file, line, offset };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.onProblem({ loc, kind: 'json-syntax', message: (err as Error).message });
+      this.batch.records++;
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.onProblem({
+        loc,
+        kind: 'json-not-object',
+        message: `expected a JSON object, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+      });
+      this.batch.records++;
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    if (edr) {
+      const n = edr.normalise({ value: obj, text, loc });
+      if (n) this.evaluate(n.doc, n.index, loc);
+      else this.batch.records++;
+      return;
+    }
+    const { doc, index } = unwrapHit(obj);
+    if (segment.format === 'winlogbeat') {
+      const n = normaliseWinlogDoc(doc, { loc, sink: this.onProblem, ingested: this.ingested });
+      this.evaluate(n.doc, index ?? n.index, loc);
+      return;
+    }
+    this.evaluate(doc, index, loc);
+  }
+
+  private parseBlock(
+    chunk: Buffer,
+    from: number,
+    to: number,
+    file: string,
+    chunkStart: number,
+    lineNo: number,
+    segment: Segment,
+    edr: EdrRecordNormaliser | undefined,
+  ): number {
+    let s = from;
+    while (s < to) {
+      let e = chunk.indexOf(10, s);
+      if (e < 0 || e > to) e = to;
+      let ee = e;
+      if (ee > s && chunk[ee - 1] === 13) ee--;
+      lineNo++;
+      if (ee > s) this.parseLine(chunk.toString('utf8', s, ee), file, lineNo, chunkStart + s, segment, edr);
+      s = e + 1;
+    }
+    return lineNo;
+  }
+
+  /** Prefilter path: count lines, parse only the lines that might match. */
+  private scanBlock(chunk: Buffer, from: number, to: number, file: string, chunkStart: number, lineNo: number): number {
+    const text = chunk.toString('latin1', 0, to);
+    let cursor = from;
+    let total = 0;
+    const countTo = (p: number) => {
+      let i = cursor;
+      for (;;) {
+        const nl = text.indexOf('\n', i);
+        if (nl < 0 || nl >= p) break;
+        lineNo++;
+        total++;
+        i = nl + 1;
+      }
+      cursor = Math.max(cursor, i);
+    };
+    let parsed = 0;
+    (this.prefilter as LinePrefilter).scan(text, from, to, (s, e) => {
+      countTo(s);
+      parsed++;
+      this.parseLine(
+        chunk.toString('utf8', s, e),
+        file,
+        lineNo + 1,
+        chunkStart + s,
+        { id: 0, file, format: 'ecs', bytes: 0 },
+        undefined,
+      );
+    });
+    countTo(to);
+    // A last line without a newline is a line too.
+    if (to > cursor) {
+      lineNo++;
+      total++;
+    }
+    this.batch.records += Math.max(0, total - parsed);
+    this.batch.skipped += Math.max(0, total - parsed);
+    return lineNo;
+  }
+}

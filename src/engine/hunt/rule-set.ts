@@ -1,0 +1,57 @@
+/**
+ * The rules a hunt runs: loaded (built-in when none are given), filtered by severity, id/name, tag
+ * and MITRE tactic, and prepared (compiled query, index routing, exceptions and allowlists). The
+ * same config always yields the same rules in the same order, so workers and the main thread agree
+ * on rule numbers.
+ */
+import {
+  SEVERITIES,
+  builtinRulesDir,
+  loadAllowlist,
+  loadRules,
+  prepareRules,
+  type PreparedRule,
+  type RuleProblem,
+} from '../../rules/index.js';
+import type { HuntConfig } from './config.js';
+
+export interface HuntRules {
+  rules: PreparedRule[];
+  problems: RuleProblem[];
+  /** Rules read but not run: unsupported language/type, deprecated, failed, or filtered out. */
+  skipped: { unsupported: number; failed: number; deprecated: number; filtered: number };
+}
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+export function loadHuntRules(config: HuntConfig): HuntRules {
+  const paths = config.rulePaths.length ? config.rulePaths : [builtinRulesDir()];
+  const load = loadRules(paths);
+  const allowlists = config.allowlists.map((f) => loadAllowlist(f));
+  const { rules, problems } = prepareRules(load, { allowlists });
+  const skipped = { unsupported: 0, failed: 0, deprecated: 0, filtered: 0 };
+  for (const l of load.rules) {
+    if (l.status === 'unsupported') skipped.unsupported++;
+    else if (l.status === 'failed') skipped.failed++;
+    else if (l.status === 'deprecated') skipped.deprecated++;
+  }
+  const minRank = config.minSeverity ? SEVERITIES.indexOf(config.minSeverity) : 0;
+  const filters = config.ruleFilters.map(lower);
+  const tags = config.tags.map(lower);
+  const tactics = config.tactics.map(lower);
+  const kept = rules.filter((p) => {
+    const r = p.rule;
+    const ok =
+      SEVERITIES.indexOf(r.severity) >= minRank &&
+      (filters.length === 0 || filters.some((f) => lower(r.ruleId).startsWith(f) || lower(r.name).includes(f))) &&
+      (tags.length === 0 || r.tags.some((t) => tags.includes(lower(t)))) &&
+      (tactics.length === 0 ||
+        r.threat.some((t) => tactics.includes(lower(t.tactic.name)) || tactics.includes(lower(t.tactic.id))));
+    if (!ok) skipped.filtered++;
+    return ok;
+  });
+  problems.push(...load.problems);
+  return { rules: kept, problems, skipped };
+}

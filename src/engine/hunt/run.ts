@@ -1,0 +1,239 @@
+/**
+ * Runs a hunt: plans the inputs, reads and evaluates them (worker threads over all cores, or inline
+ * for small inputs), then runs sequence and sample rules over the events they can use, in order.
+ * Reports matches to the caller, which builds alerts and output; this module holds no output logic.
+ */
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { compareOrdinals, type Ordinal } from '../../eql/ordinal.js';
+import { SampleCollector } from '../../eql/sample.js';
+import { SequenceMatcher, type SequenceMatch } from '../../eql/sequence.js';
+import { fieldValues } from '../../eql/compiler.js';
+import type { PreparedRule } from '../../rules/index.js';
+import type { BadRecord } from '../../sources/types.js';
+import type { HuntConfig, Segment } from './config.js';
+import { describeInputs, expandInputs, planSegments, type InputFile } from './inputs.js';
+import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
+import { SegmentProcessor } from './process.js';
+import { SeqStore } from './seq-store.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+export interface SequenceHit {
+  rule: number;
+  kind: 'sequence' | 'sample';
+  keys: unknown[];
+  /** Events in stage order; null for a missing-event stage. */
+  events: Array<SeqEvent | null>;
+}
+
+export interface HuntProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+  hits: number;
+  phase: 'reading' | 'sequences' | 'done';
+}
+
+export interface HuntRunOptions {
+  config: HuntConfig;
+  paths: string[];
+  rules: PreparedRule[];
+  /** Worker threads; 1 runs inline. Default: one per CPU. */
+  threads?: number;
+  onProblem: (p: BadRecord) => void;
+  onHit: (h: EventHit) => void;
+  onSequence: (s: SequenceHit) => void;
+  onRuleError?: (e: RuleError) => void;
+  onProgress?: (p: HuntProgress) => void;
+  /** Cap on pending partial sequences per rule. */
+  maxPending?: number;
+  /** Events kept in memory for the ordered stage before spilling sorted runs to disk. */
+  seqMemory?: number;
+}
+
+export interface HuntStats {
+  files: InputFile[];
+  segments: number;
+  records: number;
+  /** Lines the prefilter proved could not match, never parsed. */
+  skippedByPrefilter: number;
+  bytes: number;
+  threads: number;
+  seqEvents: number;
+  spilledRuns: number;
+  sequenceDrops: number;
+  outOfOrder: number;
+}
+
+/** Line numbers inside split NDJSON ranges are local; this turns them into file line numbers. */
+class LineBases {
+  private readonly lines = new Map<number, number>();
+  constructor(private readonly segments: Segment[]) {}
+  done(d: SegmentDone): void {
+    if (d.lines !== undefined) this.lines.set(d.seg, d.lines);
+  }
+  base(seg: number): number {
+    const s = this.segments[seg];
+    if (!s || s.start === undefined || s.start === 0) return 0;
+    let b = 0;
+    for (let i = seg - 1; i >= 0 && this.segments[i].file === s.file; i--) b += this.lines.get(i) ?? 0;
+    return b;
+  }
+}
+
+function canUseWorkers(): boolean {
+  // Workers run the compiled JavaScript; under a TypeScript loader (tests) everything runs inline.
+  return import.meta.url.endsWith('.js');
+}
+
+export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
+  const { config, rules } = opts;
+  const files = await describeInputs(await expandInputs(opts.paths, opts.onProblem), config.format, opts.onProblem);
+  const segments = planSegments(files);
+  const bytesTotal = segments.reduce((n, s) => n + s.bytes, 0);
+  const stats: HuntStats = {
+    files,
+    segments: segments.length,
+    records: 0,
+    skippedByPrefilter: 0,
+    bytes: 0,
+    threads: 1,
+    seqEvents: 0,
+    spilledRuns: 0,
+    sequenceDrops: 0,
+    outOfOrder: 0,
+  };
+  const store = new SeqStore(opts.seqMemory);
+  const bases = new LineBases(segments);
+  // Hits and problems in split ranges wait until line bases are known.
+  const pendingHits: EventHit[] = [];
+  const pendingProblems: Array<{ p: BadRecord; seg: number }> = [];
+  let hits = 0;
+  const progress = (phase: HuntProgress['phase']) =>
+    opts.onProgress?.({ bytesDone: stats.bytes, bytesTotal, records: stats.records, hits, phase });
+
+  const onBatch = (seg: number | undefined, b: Batch) => {
+    stats.bytes += b.bytes;
+    stats.records += b.records;
+    stats.skippedByPrefilter += b.skipped;
+    for (const h of b.hits) {
+      hits++;
+      pendingHits.push(h);
+    }
+    for (const s of b.seq) store.add(s);
+    for (const p of b.problems) pendingProblems.push({ p, seg: seg ?? -1 });
+    for (const e of b.ruleErrors) opts.onRuleError?.(e);
+    progress('reading');
+  };
+
+  const threads = Math.max(1, Math.min(opts.threads ?? cpus().length, segments.length));
+  const useWorkers = threads > 1 && canUseWorkers() && bytesTotal > 4 << 20;
+  if (!useWorkers) {
+    let current = -1;
+    const proc = new SegmentProcessor(config, rules, (b) => onBatch(current, b));
+    for (const s of segments) {
+      current = s.id;
+      bases.done(await proc.run(s));
+    }
+  } else {
+    stats.threads = threads;
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let active = 0;
+      const workers: Worker[] = [];
+      const current = new Map<Worker, number>();
+      const give = (w: Worker) => {
+        if (next < segments.length) {
+          const s = segments[next++];
+          current.set(w, s.id);
+          w.postMessage({ type: 'segment', segment: s } satisfies ToWorker);
+        } else {
+          w.postMessage({ type: 'stop' } satisfies ToWorker);
+          active--;
+          if (active === 0) resolve();
+        }
+      };
+      for (let i = 0; i < threads; i++) {
+        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
+        workers.push(w);
+        active++;
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'ready') give(w);
+          else if (m.type === 'batch') onBatch(current.get(w), m.batch);
+          else if (m.type === 'done') {
+            bases.done(m.done);
+            give(w);
+          } else if (m.type === 'error') {
+            const seg = segments[m.segment ?? -1];
+            opts.onProblem({ loc: { file: seg?.file ?? '?' }, kind: 'input-unreadable', message: m.message });
+            give(w);
+          }
+        });
+        w.on('error', (err) => {
+          for (const x of workers) void x.terminate();
+          reject(err);
+        });
+      }
+    });
+  }
+
+  // File line numbers for hits and problems inside split NDJSON ranges.
+  for (const h of pendingHits) {
+    if (h.loc.line !== undefined) h.loc = { ...h.loc, line: h.loc.line + bases.base(h.seg) };
+    opts.onHit(h);
+  }
+  for (const { p, seg } of pendingProblems) {
+    opts.onProblem(
+      seg >= 0 && p.loc.line !== undefined ? { ...p, loc: { ...p.loc, line: p.loc.line + bases.base(seg) } } : p,
+    );
+  }
+
+  // The ordered stage: sequences and samples over the events they can use.
+  stats.seqEvents = store.count;
+  stats.spilledRuns = store.spilledRuns;
+  const seqRules = rules.map((r, i) => ({ r, i })).filter(({ r }) => !r.query.filter);
+  if (seqRules.length && store.count) {
+    progress('sequences');
+    const matchers = new Map<number, SequenceMatcher<SeqEvent>>();
+    const samplers = new Map<number, SampleCollector<SeqEvent>>();
+    for (const { r, i } of seqRules) {
+      if (r.query.kind === 'sequence')
+        matchers.set(i, new SequenceMatcher<SeqEvent>(r.query, { maxPending: opts.maxPending }));
+      else samplers.set(i, new SampleCollector<SeqEvent>(r.query, 1));
+    }
+    const found: Array<{ rule: number; m: SequenceMatch<SeqEvent> }> = [];
+    let order = 0;
+    for await (const e of store.sorted()) {
+      if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
+      order++;
+      for (const i of e.rules) {
+        const m = matchers.get(i);
+        if (m) {
+          const q = rules[i].query;
+          const ts = q.timestamp.read(e.doc);
+          if (!ts) continue;
+          let tb: Ordinal['tb'];
+          if (q.tiebreakerDef) {
+            const v = fieldValues(q.tiebreakerDef, e.doc);
+            tb = v.length ? v[0] : undefined;
+          }
+          for (const x of m.push(e.doc, e, { ms: ts.ms, ns: ts.ns, tb, seq: order })) found.push({ rule: i, m: x });
+        } else samplers.get(i)?.push(e.doc, e);
+      }
+    }
+    for (const [i, m] of matchers) {
+      for (const x of m.flush()) found.push({ rule: i, m: x });
+      stats.sequenceDrops += m.stats.dropped;
+      stats.outOfOrder += m.stats.outOfOrder;
+    }
+    found.sort((a, b) => compareOrdinals(a.m.last, b.m.last));
+    for (const { rule, m } of found) {
+      opts.onSequence({ rule, kind: 'sequence', keys: m.keys, events: m.events.map((e) => (e ? e.payload : null)) });
+    }
+    for (const [i, c] of samplers) {
+      for (const s of c.flush()) opts.onSequence({ rule: i, kind: 'sample', keys: s.keys, events: s.events });
+    }
+  } else store.close();
+  progress('done');
+  return stats;
+}
