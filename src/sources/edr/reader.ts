@@ -160,6 +160,15 @@ function* parseLine(
   yield* emit({ value: v, text: s.trim(), loc }, n, opts);
 }
 
+const SNIFF_BYTES = 64 * 1024;
+const SNIFF_LINES = 20;
+
+function countLines(s: string): number {
+  let c = 0;
+  for (let i = s.indexOf('\n'); i >= 0 && c < SNIFF_LINES; i = s.indexOf('\n', i + 1)) c++;
+  return c;
+}
+
 /**
  * Reads a byte or text stream (a file, decompressed, or stdin). NDJSON is processed line by line
  * with bounded memory; an input that is one JSON document or array is collected and parsed whole.
@@ -179,24 +188,31 @@ export async function* readEdrStream(
   let line = 0;
   const file = opts.file;
 
-  const decide = (): boolean => {
-    // Decide the format and the shape once the head holds a complete first line (or the stream ended).
+  /** The shape (from the first line), and for NDJSON the format (from the head): false to stop. */
+  const decide = (final: boolean): boolean | 'wait' => {
     const t = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
-    const format = formatOf(t, opts);
-    if (format === undefined) return false;
-    n = createEdrNormaliser(format, { ...opts, loc: undefined });
     const start = t.search(/\S/);
     const nl = t.indexOf('\n', start);
     const first = t.slice(start, nl < 0 ? t.length : nl).trim();
-    st.mode = 'document';
+    let ndjson = false;
     if (t[start] === '{') {
       try {
         JSON.parse(first);
-        st.mode = 'ndjson';
+        ndjson = true;
       } catch {
-        // pretty-printed document
+        // a pretty-printed document
       }
     }
+    if (!ndjson) {
+      st.mode = 'document'; // collected whole; readEdrText detects on the complete text
+      return true;
+    }
+    // Detect on enough lines to skip a few unrecognised ones (or on what there is at the end).
+    if (!final && head.length < SNIFF_BYTES && countLines(head) < SNIFF_LINES) return 'wait';
+    const format = formatOf(t, opts);
+    if (format === undefined) return false;
+    n = createEdrNormaliser(format, { ...opts, loc: undefined });
+    st.mode = 'ndjson';
     return true;
   };
 
@@ -229,7 +245,9 @@ export async function* readEdrStream(
       head += text;
       const t = head.trimStart();
       if (t.length === 0 || (t.indexOf('\n') < 0 && head.length < 1 << 20)) continue;
-      if (!decide()) return;
+      const d = decide(false);
+      if (d === 'wait') continue;
+      if (!d) return;
       const h = head;
       head = '';
       if (mode() === 'ndjson') yield* lines(h, false);
@@ -243,13 +261,10 @@ export async function* readEdrStream(
   if (mode() === 'unknown') {
     head += rest;
     if (head.trim() === '') return;
-    if (!decide()) return;
+    if (decide(true) !== true) return;
     if (mode() === 'ndjson') yield* lines(head, true);
     else whole = [head];
   } else if (mode() === 'ndjson') yield* lines(rest, true);
   else whole.push(rest);
-  if (mode() === 'document') {
-    const { sink, ...rest2 } = opts;
-    yield* readEdrText(whole.join(''), { ...rest2, sink, format: n!.format });
-  }
+  if (mode() === 'document') yield* readEdrText(whole.join(''), opts);
 }

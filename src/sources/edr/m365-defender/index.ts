@@ -179,6 +179,14 @@ function evidence(table: string, p: Record<string, unknown>): Evidence {
   };
 }
 
+/** Tables whose InitiatingProcess* columns describe the actor of the row (process.* in Elastic's mapping). */
+const ACTOR_TABLES = new Set([
+  'DeviceFileEvents',
+  'DeviceRegistryEvents',
+  'DeviceNetworkEvents',
+  'DeviceImageLoadEvents',
+]);
+
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 function enrichDoc(doc: Record<string, unknown>, ev: Evidence, osByDevice: Map<string, string>): void {
@@ -232,14 +240,13 @@ function enrichDoc(doc: Record<string, unknown>, ev: Evidence, osByDevice: Map<s
     }
   }
 
-  // In these tables the InitiatingProcess is the actor; its account is the event's user.
-  if (ev.table !== 'DeviceProcessEvents' && ev.table !== 'DeviceEvents' && ev.table !== 'DeviceInfo') {
-    const user = isObject(doc.user) ? doc.user : undefined;
-    const u = user ?? {};
-    if (u.id === undefined && nonEmpty(ev.actorSid)) u.id = ev.actorSid;
-    if (u.name === undefined && nonEmpty(ev.actorName)) u.name = ev.actorName;
-    if (u.domain === undefined && nonEmpty(ev.actorDomain)) u.domain = ev.actorDomain;
-    if (user === undefined && Object.keys(u).length > 0) doc.user = u;
+  // In these tables the InitiatingProcess is the actor; its account is the event's user when the row names no other.
+  if (ACTOR_TABLES.has(ev.table) && !isObject(doc.user)) {
+    const u: Record<string, unknown> = {};
+    if (nonEmpty(ev.actorSid)) u.id = ev.actorSid;
+    if (nonEmpty(ev.actorName)) u.name = ev.actorName;
+    if (nonEmpty(ev.actorDomain)) u.domain = ev.actorDomain;
+    if (Object.keys(u).length > 0) doc.user = u;
   }
   if (Object.keys(host).length === 0) delete doc.host;
 }

@@ -113,16 +113,64 @@ export function snakeCase(k: string): string {
     .toLowerCase();
 }
 
+/**
+ * Top-level renames Elastic's table applies (so the namespace reads like Elastic's): the record's
+ * own `event.*` fields sit at the namespace root, and a few dotted names become single keys.
+ */
+const TOP_LEVEL: Record<string, string> = {
+  'meta.event.name': 'meta_event_name',
+  'process.unique.key': 'process_unique_key',
+  'os.name': 'os_name',
+  'packet.id': 'packet_id',
+  'trace.id': 'trace_id',
+  'account.id': 'account_id',
+};
+
+function pluck(o: Record<string, unknown>, path: string): unknown {
+  const segs = path.split('.');
+  let cur: unknown = o;
+  for (let i = 0; i < segs.length - 1; i++) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[segs[i]!];
+  }
+  if (!isObject(cur)) return undefined;
+  const v = cur[segs[segs.length - 1]!];
+  delete cur[segs[segs.length - 1]!];
+  return v;
+}
+
 /** The vendor namespace: what is left of the record, keys snake_cased; `a:b` keys become `a.b`. */
-function vendorNamespace(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(vendorNamespace);
+function vendorNamespace(json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [from, to] of Object.entries(TOP_LEVEL)) {
+    const v = pluck(json, from);
+    if (v !== undefined) out[to] = snaked(v);
+  }
+  const osSrc = json.osSrc;
+  if (isObject(osSrc) && isObject(osSrc.process)) {
+    out.os_src_process = snaked(osSrc.process);
+    delete osSrc.process;
+  }
+  const event = json.event;
+  if (isObject(event)) {
+    delete json.event;
+    Object.assign(out, snaked(event));
+  }
+  return Object.assign(out, snaked(json));
+}
+
+function snaked(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snaked);
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const k in v) {
     const segs = k.split(':').map(snakeCase);
     let cur = out;
     for (let i = 0; i < segs.length - 1; i++) cur = objectAt(cur, segs[i]!);
-    cur[segs[segs.length - 1]!] = vendorNamespace(v[k]);
+    const last = segs[segs.length - 1]!;
+    const val = snaked(v[k]);
+    const prev = cur[last];
+    cur[last] = isObject(prev) && isObject(val) ? Object.assign(prev, val) : val;
   }
   return out;
 }
@@ -155,22 +203,20 @@ export function createSentinelOneNormaliser(opts: EdrNormaliseOptions = {}): Edr
       mapping.apply(doc, report);
       const json = doc.json as Record<string, unknown>;
       delete doc.json;
+      const ev = json.event;
+      const category = isObject(ev) && typeof ev.category === 'string' ? ev.category : '';
+      const module = isObject(json.module) ? { ...json.module } : undefined;
       if (!keepDuplicates) for (const p of DUPLICATES) deletePath(json, p);
       // The time of day in `timestamp` would get the current year in Elastic; kept as sent.
       doc.sentinel_one_cloud_funnel = { event: vendorNamespace(json) };
       drop.apply(doc, report);
-      if (enrich) enrichModule(doc);
+      if (enrich && module !== undefined && category.toLowerCase().includes('module')) enrichModule(doc, module);
       return finishAgentDoc(doc, S1_DATASET, opts, report);
     },
   };
 }
 
-function enrichModule(doc: Record<string, unknown>): void {
-  const ns = doc.sentinel_one_cloud_funnel as { event?: Record<string, unknown> } | undefined;
-  const ev = ns?.event;
-  if (ev === undefined || typeof ev.category !== 'string' || !ev.category.toLowerCase().includes('module')) return;
-  const module = ev.module;
-  if (!isObject(module)) return;
+function enrichModule(doc: Record<string, unknown>, module: Record<string, unknown>): void {
   const event = objectAt(doc, 'event');
   event.category ??= ['library'];
   event.type ??= ['start'];
