@@ -8,7 +8,7 @@ import { EqlError } from './errors.js';
 import { parseDateLiteral } from './dates.js';
 import { foldCase } from './fold.js';
 import type { Value } from './functions.js';
-import { cidrContains, ipKey, parseCidr } from './ip.js';
+import { cidrContains, cidrsContain, ipKey, parseCidr } from './ip.js';
 import { javaToString } from './java.js';
 import { fieldsOf, type TExpr, type TField } from './plan.js';
 import { compileLuceneRegex, isLiteralLuceneRegex, RegexSyntaxError } from './regex.js';
@@ -334,9 +334,9 @@ function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
         def.type === 'dynamic'
           ? (v) => {
               const k = typeof v === 'string' ? ipKey(v) : undefined;
-              return k !== undefined && cidrs.some((c) => cidrContains(c, k));
+              return k !== undefined && cidrsContain(cidrs, k);
             }
-          : (v) => cidrs.some((c) => cidrContains(c, v as string));
+          : (v) => cidrsContain(cidrs, v as string);
       return leaf(def, test, e.text, COST.in);
     }
     default:

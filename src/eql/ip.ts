@@ -6,16 +6,27 @@
 /** 16 bytes as 32 lowercase hex characters: string comparison equals byte comparison. */
 export type IpKey = string;
 
+/** Dotted quad → its four bytes, by hand (this runs for every IP value of every event). */
 function parseV4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    out.push(v);
+  const out = [0, 0, 0, 0];
+  let part = 0;
+  let digits = 0;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part === 3) return undefined;
+      out[part++] = v;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      v = v * 10 + (c - 48);
+      if (v > 255) return undefined;
+    } else return undefined;
   }
+  if (part !== 3 || digits === 0) return undefined;
+  out[3] = v;
   return out;
 }
 
@@ -78,7 +89,14 @@ function toKey(bytes: number[]): IpKey {
   return s;
 }
 
+const V4_PREFIX = '00000000000000000000ffff';
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
 export function ipKey(text: string): IpKey | undefined {
+  if (!text.includes(':')) {
+    const b = parseV4(text);
+    return b ? V4_PREFIX + HEX[b[0]] + HEX[b[1]] + HEX[b[2]] + HEX[b[3]] : undefined;
+  }
   const b = parseIpBytes(text);
   return b ? toKey(b) : undefined;
 }
@@ -113,6 +131,8 @@ export function formatIpKey(key: IpKey): string {
 }
 
 export interface Cidr {
+  /** For IPv4 blocks: network and mask as unsigned 32-bit integers (fast path). */
+  v4?: { net: number; mask: number };
   /** Network bytes (16), already masked. */
   network: number[];
   /** Prefix length in the 128-bit space. */
@@ -149,7 +169,28 @@ export function parseCidr(text: string): Cidr | undefined {
   const rest = full & 3;
   const nibbleMask = rest === 0 ? 0 : (0xf << (4 - rest)) & 0xf;
   const nibble = rest === 0 ? 0 : parseInt(key[whole], 16) & nibbleMask;
-  return { network, prefix: full, hexPrefix: key.slice(0, whole), nibble, nibbleMask };
+  const cidr: Cidr = { network, prefix: full, hexPrefix: key.slice(0, whole), nibble, nibbleMask };
+  if (full >= 96 && key.startsWith(V4_PREFIX)) {
+    const bits = full - 96;
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    cidr.v4 = { net: (parseInt(key.slice(24), 16) & mask) >>> 0, mask };
+  }
+  return cidr;
+}
+
+/** Tests a key against several blocks; an IPv4 key is turned into one integer once. */
+export function cidrsContain(blocks: Cidr[], key: IpKey): boolean {
+  if (key.startsWith(V4_PREFIX)) {
+    const ip = parseInt(key.slice(24), 16) >>> 0;
+    for (const c of blocks) {
+      if (c.v4) {
+        if (((ip & c.v4.mask) >>> 0) === c.v4.net) return true;
+      } else if (cidrContains(c, key)) return true;
+    }
+    return false;
+  }
+  for (const c of blocks) if (cidrContains(c, key)) return true;
+  return false;
 }
 
 export function cidrContains(c: Cidr, key: IpKey): boolean {

@@ -69,6 +69,8 @@ interface HitTimes {
 }
 
 const DEFAULT_MAX_PENDING = 100_000;
+/** Shared empty result; never mutated. */
+const NONE: readonly SequenceMatch<unknown>[] = Object.freeze([]);
 
 export class SequenceMatcher<T> {
   readonly stats: SequenceStats = { pending: 0, dropped: 0, expired: 0, outOfOrder: 0 };
@@ -89,6 +91,7 @@ export class SequenceMatcher<T> {
   private readonly maxPending: number;
   private now: Ordinal | undefined;
   private lastSweep = -Infinity;
+  private out: SequenceMatch<T>[] = [];
 
   constructor(
     private readonly q: CompiledQuery,
@@ -123,18 +126,20 @@ export class SequenceMatcher<T> {
   push(doc: Record<string, unknown>, payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
     if (this.now && compareOrdinals(ordinal, this.now) < 0) this.stats.outOfOrder++;
     this.now = ordinal;
-    const out: SequenceMatch<T>[] = [];
-    this.expire(ordinal, out);
-    const ev: SequenceEvent<T> = { payload, ordinal };
+    // Most events complete nothing: the output array and the event wrapper are made on demand.
+    const out = this.out;
+    if (this.maxspanNanos !== undefined) this.expire(ordinal, out);
+    let ev: SequenceEvent<T> | undefined;
 
     // Positive stages, last first, so an event never extends a sequence it started itself.
     for (let i = this.positives.length - 1; i >= 0; i--) {
       const stage = this.positives[i];
       if (!stage.filter(doc)) continue;
       const tuples = keyTuples(stage.keys, doc);
-      for (const key of tuples) {
-        if (i === 0) this.start(key, ev, out);
-        else this.extend(i, key, ev, out);
+      for (let t = 0; t < tuples.length; t++) {
+        ev ??= { payload, ordinal };
+        if (i === 0) this.start(tuples[t], ev, out);
+        else this.extend(i, tuples[t], ev, out);
       }
     }
     // Until: remember the latest until event per key (it affects later events only).
@@ -146,19 +151,23 @@ export class SequenceMatcher<T> {
       }
     }
     // Missing-event stages: record hits, and resolve waiting matches on a trailing hit.
-    for (const [stage, index] of this.hits) {
-      if (!stage.filter(doc)) continue;
-      for (const key of keyTuples(stage.keys, doc)) {
-        const h = index.get(key.id);
-        if (!h) index.set(key.id, { last: ordinal.ms, prev: -Infinity });
-        else if (h.last !== ordinal.ms) {
-          index.delete(key.id);
-          index.set(key.id, { last: ordinal.ms, prev: h.last });
+    if (this.hits.size) {
+      for (const [stage, index] of this.hits) {
+        if (!stage.filter(doc)) continue;
+        for (const key of keyTuples(stage.keys, doc)) {
+          const h = index.get(key.id);
+          if (!h) index.set(key.id, { last: ordinal.ms, prev: -Infinity });
+          else if (h.last !== ordinal.ms) {
+            index.delete(key.id);
+            index.set(key.id, { last: ordinal.ms, prev: h.last });
+          }
+          if (this.trailingStages.includes(stage)) this.trailingHit(key.id, ordinal.ms, out);
         }
-        if (this.trailingStages.includes(stage)) this.trailingHit(key.id, ordinal.ms, out);
       }
     }
-    this.enforceCap();
+    if (this.stats.pending > this.maxPending || this.untilLatest.size > this.maxPending) this.enforceCap();
+    if (out.length === 0) return NONE as SequenceMatch<T>[];
+    this.out = [];
     return out;
   }
 
