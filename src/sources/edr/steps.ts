@@ -1,8 +1,9 @@
 /**
  * Generic steps the EDR pipelines need and the mapping engine does not have, built from its
- * `script` step (no engine change): Elasticsearch's `dot_expander`, the recursive "drop empty
- * values" scripts several integrations end with, the argv variant that skips empty arguments
- * before counting, and the `file.path` → name/directory/extension script. Each returns a `Step`,
+ * `script` step (no engine change): Elasticsearch's `dot_expander`, a table of renames run as one
+ * step, the argv variant that skips empty arguments before counting, and the `file.path` →
+ * name/directory/extension script. (The recursive "drop empty values" scripts use the engine's
+ * `prune`.) Each returns a `Step`,
  * so the source tables stay declarative.
  */
 import { ARGV_SPLITTERS, compilePath, isObject, type FieldPath, type MappingRun, type Step } from '../mapping/index.js';
@@ -51,34 +52,34 @@ export function expandDots(o: Obj): void {
   }
 }
 
-/** Removes, recursively and inside lists, every value for which `drop` holds (and emptied containers). */
-export function dropValuesStep(name: string, drop: (v: unknown) => boolean): Step {
-  const handle = (v: unknown): boolean => {
-    if (Array.isArray(v)) {
-      let w = 0;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (!handle(x)) v[w++] = x;
-      }
-      v.length = w;
-      return w === 0;
-    }
-    if (isObject(v)) {
-      let left = 0;
-      for (const k in v) {
-        if (handle(v[k])) delete v[k];
-        else left++;
-      }
-      return left === 0;
-    }
-    return drop(v);
-  };
+/**
+ * A table of `rename` processors out of one object (`json.properties.X` → `m365_defender.event.y`),
+ * run as one step: only the keys the record has are visited (a table of 120 renames would
+ * otherwise cost 120 lookups per event for the handful of columns a row carries). Semantics per
+ * entry are the engine's `rename`: absent or null values are skipped, an existing target is never
+ * overwritten. Entries must have distinct targets, so their order does not matter.
+ */
+export function renameTableStep(
+  name: string,
+  from: FieldPath,
+  table: ReadonlyArray<readonly [string, FieldPath]>,
+): Step {
+  const src = compilePath(from);
+  const targets = new Map(table.map(([k, to]) => [k, compilePath(to)] as const));
   return {
     op: 'script',
     name,
     run: (r) => {
-      const doc = r.doc;
-      for (const k in doc) if (handle(doc[k])) delete doc[k];
+      const o = src.get(r);
+      if (!isObject(o)) return;
+      for (const k of Object.keys(o)) {
+        const to = targets.get(k);
+        if (to === undefined) continue;
+        const v = o[k];
+        if (v === undefined || v === null || to.get(r) !== undefined) continue;
+        to.set(r, v);
+        delete o[k];
+      }
     },
   };
 }

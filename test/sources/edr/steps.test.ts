@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileMapping, type Step } from '../../../src/sources/mapping/index.js';
 import {
   argvSkipEmptyStep,
-  dropValuesStep,
+  renameTableStep,
   expandDots,
   expandDotsStep,
   filePathPartsStep,
@@ -19,15 +19,16 @@ describe('EDR steps', () => {
     expect(run([expandDotsStep('json')], { json: { 'k.l': 1 } })).toEqual({ json: { k: { l: 1 } } });
   });
 
-  it('dropValues removes matching values recursively, inside lists, and emptied containers', () => {
-    const doc = run([dropValuesStep('t', (v) => v === '' || v === '-')], {
-      a: '',
-      b: ['-', 'x', ''],
-      c: { d: '-', e: { f: '' } },
-      g: 0,
-      h: [[''], ['y']],
+  it('renameTable moves only the listed keys present, never over an existing target', () => {
+    const step = renameTableStep('t', 'src', [
+      ['A', 'out.a'],
+      ['B', 'out.b'],
+      ['C', 'out.c'],
+    ]);
+    expect(run([step], { src: { A: 1, B: null, D: 4, C: 3 }, out: { c: 'kept' } })).toEqual({
+      src: { B: null, D: 4, C: 3 },
+      out: { a: 1, c: 'kept' },
     });
-    expect(doc).toEqual({ b: ['x'], g: 0, h: [['y']] });
   });
 
   it('argvSkipEmpty counts only non-empty arguments', () => {

@@ -10,7 +10,7 @@
  * so the table follows the pipeline's order.
  */
 import { compilePath, isObject, type Cond, type MappingRun, type Step } from '../../mapping/index.js';
-import { argvSkipEmptyStep, categoryHas, dropValuesStep, filePathPartsStep } from '../steps.js';
+import { argvSkipEmptyStep, categoryHas, filePathPartsStep } from '../steps.js';
 import { CROWDSTRIKE_CATEGORIES } from './categories.js';
 
 const cs = (k: string): string => `crowdstrike.${k}`;
@@ -1003,7 +1003,7 @@ export const CROWDSTRIKE_STEPS: Step[] = [
     ],
   },
   // remove_nulls: null, '', '-', 'none' and emptied containers, recursively and inside lists.
-  dropValuesStep('remove_nulls', (v) => v === null || v === '' || v === '-' || v === 'none'),
+  { op: 'prune', values: [null, '', '-', 'none'], emptyContainers: true, tag: 'remove_nulls' },
 ];
 
 /** outbound_network.yml / inbound_network.yml: `local` is the host's side, `remote` the peer's. */

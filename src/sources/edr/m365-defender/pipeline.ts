@@ -8,15 +8,24 @@
  */
 import { compilePath, isObject, type Cond, type MappingRun, type Step } from '../../mapping/index.js';
 import { javaTrim } from '../../mapping/values.js';
-import { dropValuesStep } from '../steps.js';
+import { renameTableStep } from '../steps.js';
 
 const P = (k: string): string => `json.properties.${k}`;
-const M = (k: string): string => `m365_defender.event.${k}`;
+/**
+ * `m365_defender.event.*` is built in the scratch variable `$m` (paths one segment shorter, on the
+ * engine's fast accessors) and moved into the document by the last step (M365_CLEANUP).
+ */
+const M = (k: string): string => `$m.${k}`;
 
-const category = compilePath('m365_defender.event.category');
+const category = compilePath(M('category'));
+/** The table name, lower-cased once per event (many conditions test it). */
 const categoryLc = (r: MappingRun): string => {
-  const v = category.get(r);
-  return typeof v === 'string' ? v.toLowerCase() : '';
+  let v = r.vars.tableLc;
+  if (typeof v !== 'string') {
+    const c = category.get(r);
+    v = r.vars.tableLc = typeof c === 'string' ? c.toLowerCase() : '';
+  }
+  return v as string;
 };
 const tableIs = (...names: string[]): Cond => ({ test: (r) => names.some((n) => categoryLc(r).includes(n)) });
 const actionType = compilePath('json.properties.ActionType');
@@ -42,7 +51,7 @@ const imageLoads = tableIs('deviceimageloadevents');
 const actorTables: Cond = { all: [hasCategory, { not: { test: catHas('process') } }, { not: deviceEvents }] };
 const processTables: Cond = { all: [hasCategory, { any: [{ test: catHas('process') }, deviceEvents] }] };
 const processOwnColumns: Cond = { all: [processTables, { not: imageLoads }] };
-const direction = compilePath('m365_defender.event.network_direction');
+const direction = compilePath(M('network_direction'));
 const dirIs = (d: string | null): Cond => ({
   test: (r) => (d === null ? direction.get(r) == null : direction.get(r) === d),
 });
@@ -262,7 +271,7 @@ const truthyStep: Step = {
   },
 };
 const compiledProps = compilePath('json.properties');
-const compiledEvent = compilePath('m365_defender.event');
+const compiledEvent = compilePath('$m');
 
 /** The "best effort" command-line split (splitter C): trim (written back), split on ' ', drop empties. */
 function splitCommandLine(prefix: 'process' | 'process.parent'): Step {
@@ -332,7 +341,7 @@ const loggedOnUsers: Step = {
   },
 };
 
-const signature = compilePath('m365_defender.event.initiating_process.signature_status');
+const signature = compilePath(M('initiating_process.signature_status'));
 const sigIs = (v: string): Cond => ({ test: (r) => signature.get(r) === v });
 
 /** `set field copy_from …` with the pipeline's condition. */
@@ -353,6 +362,11 @@ export const M365_DEVICE_STEPS: Step[] = [
   { op: 'append', field: 'event.category', value: 'library', if: tableIs('deviceimageloadevents') },
   { op: 'append', field: 'event.category', value: 'network', if: tableIs('devicenetworkevents', 'devicenetworkinfo') },
   { op: 'append', field: 'event.category', value: 'registry', if: tableIs('deviceregistryevents') },
+  // Which columns describe which process, decided once (the pipeline repeats these tests per field).
+  { op: 'set', field: '$actor', value: true, if: actorTables },
+  { op: 'set', field: '$processTables', value: true, if: processTables },
+  { op: 'set', field: '$processOwn', value: true, if: processOwnColumns },
+  { op: 'set', field: '$imageLoads', value: true, if: imageLoads },
   {
     op: 'append',
     field: 'event.type',
@@ -408,24 +422,34 @@ export const M365_DEVICE_STEPS: Step[] = [
   { op: 'convert', field: M('ipv4_dhcp'), from: P('IPv4Dhcp'), type: 'ip' },
   { op: 'convert', field: M('ipv6_dhcp'), from: P('IPv6Dhcp'), type: 'ip' },
   truthyStep,
-  ...RENAMES.map(([col, f]): Step => ({ op: 'rename', field: M(f), from: P(col), ignoreEmpty: false })),
-  ...IP_RENAMES.flatMap(([col, f]): Step[] => [
-    ipOrRemove(col),
-    { op: 'rename', field: M(f), from: P(col), ignoreEmpty: false },
-  ]),
-  { op: 'rename', field: M('request.source_port'), from: P('RequestSourcePort'), ignoreEmpty: false },
-  { op: 'rename', field: M('remote.port'), from: P('RemotePort'), ignoreEmpty: false },
-  { op: 'rename', field: M('local.port'), from: P('LocalPort'), ignoreEmpty: false },
-  ipOrRemove('PublicIP'),
-  { op: 'rename', field: M('public_ip.value'), from: P('PublicIP'), ignoreEmpty: false },
+  // The IP columns are validated first (dropped when invalid); then every rename of the table.
+  ...[...IP_RENAMES.map(([col]) => col), 'PublicIP'].map(ipOrRemove),
+  renameTableStep(
+    'renames_into_m365_defender_event',
+    'json.properties',
+    [
+      ...RENAMES,
+      ...IP_RENAMES,
+      ['RequestSourcePort', 'request.source_port'],
+      ['RemotePort', 'remote.port'],
+      ['LocalPort', 'local.port'],
+      ['PublicIP', 'public_ip.value'],
+    ].map(([col, f]) => [col!, M(f!)] as const),
+  ),
 
   // File (the row's own file, except in DeviceProcessEvents and DeviceEvents).
-  copy('file.directory', M('folder_path'), actorTables),
-  copy('file.hash.md5', M('md5'), actorTables),
-  copy('file.hash.sha1', M('sha1'), actorTables),
-  copy('file.hash.sha256', M('sha256'), actorTables),
-  copy('file.name', M('file.name'), actorTables),
-  copy('file.size', M('file.size'), actorTables),
+  {
+    op: 'when',
+    cond: { eq: '$actor', value: true },
+    then: [
+      copy('file.directory', M('folder_path')),
+      copy('file.hash.md5', M('md5')),
+      copy('file.hash.sha1', M('sha1')),
+      copy('file.hash.sha256', M('sha256')),
+      copy('file.name', M('file.name')),
+      copy('file.size', M('file.size')),
+    ],
+  },
   copy('file.x509.not_after', M('certificate.expiration_time')),
   copy('file.x509.serial_number', M('certificate.serial_number')),
   { op: 'append', field: 'file.x509.issuer.common_name', from: M('issuer') },
@@ -434,88 +458,112 @@ export const M365_DEVICE_STEPS: Step[] = [
   copy('file.code_signature.trusted', M('is_trusted')),
 
   // DLL (DeviceImageLoadEvents).
-  copy('dll.path', M('folder_path'), imageLoads),
-  copy('dll.hash.md5', M('md5'), imageLoads),
-  copy('dll.hash.sha1', M('sha1'), imageLoads),
-  copy('dll.hash.sha256', M('sha256'), imageLoads),
-  copy('dll.name', M('file.name'), imageLoads),
-  copy('dll.pe.sections.physical_size', M('file.size'), imageLoads),
+  {
+    op: 'when',
+    cond: { eq: '$imageLoads', value: true },
+    then: [
+      copy('dll.path', M('folder_path')),
+      copy('dll.hash.md5', M('md5')),
+      copy('dll.hash.sha1', M('sha1')),
+      copy('dll.hash.sha256', M('sha256')),
+      copy('dll.name', M('file.name')),
+      copy('dll.pe.sections.physical_size', M('file.size')),
+    ],
+  },
 
   // DeviceProcessEvents / DeviceEvents: the row's process is process.*, InitiatingProcess* its parent.
-  copy('process.executable', M('folder_path'), processOwnColumns),
-  copy('process.hash.md5', M('md5'), processOwnColumns),
-  copy('process.hash.sha1', M('sha1'), processOwnColumns),
-  copy('process.hash.sha256', M('sha256'), processOwnColumns),
-  copy('process.name', M('file.name'), processOwnColumns),
-  copy('process.pe.sections.physical_size', M('file.size'), processOwnColumns),
-  copy('process.parent.command_line', M('initiating_process.command_line'), processTables),
-  copy('process.parent.hash.md5', M('initiating_process.md5'), processTables),
-  copy('process.parent.hash.sha1', M('initiating_process.sha1'), processTables),
-  copy('process.parent.hash.sha256', M('initiating_process.sha256'), processTables),
-  copy('process.parent.group_leader.pid', M('initiating_process.parent_id'), processTables),
-  copy('process.parent.pid', M('initiating_process.id'), processTables),
-  copy('process.parent.start', M('initiating_process.creation_time'), processTables),
-  copy('process.parent.name', M('initiating_process.file_name'), processTables),
-  copy('process.parent.pe.sections.physical_size', M('initiating_process.file_size'), processTables),
-  copy('process.parent.executable', M('initiating_process.folder_path'), processTables),
-  copy('process.parent.group_leader.start', M('initiating_process.parent_creation_time'), processTables),
-  copy('process.parent.group_leader.name', M('initiating_process.parent_file_name'), processTables),
-  copy('process.parent.pe.company', M('initiating_process.version_info_company_name'), processTables),
-  copy('process.parent.pe.description', M('initiating_process.version_info_file_description'), processTables),
-  copy('process.parent.pe.original_file_name', M('initiating_process.version_info_original_file_name'), processTables),
-  copy('process.parent.pe.product', M('initiating_process.version_info_product_name'), processTables),
-  copy('process.parent.pe.file_version', M('initiating_process.version_info_product_version'), processTables),
-  copy('process.parent.code_signature.status', M('initiating_process.signature_status'), processTables),
+  {
+    op: 'when',
+    cond: { eq: '$processOwn', value: true },
+    then: [
+      copy('process.executable', M('folder_path')),
+      copy('process.hash.md5', M('md5')),
+      copy('process.hash.sha1', M('sha1')),
+      copy('process.hash.sha256', M('sha256')),
+      copy('process.name', M('file.name')),
+      copy('process.pe.sections.physical_size', M('file.size')),
+    ],
+  },
+  {
+    op: 'when',
+    cond: { eq: '$processTables', value: true },
+    then: [
+      copy('process.parent.command_line', M('initiating_process.command_line')),
+      copy('process.parent.hash.md5', M('initiating_process.md5')),
+      copy('process.parent.hash.sha1', M('initiating_process.sha1')),
+      copy('process.parent.hash.sha256', M('initiating_process.sha256')),
+      copy('process.parent.group_leader.pid', M('initiating_process.parent_id')),
+      copy('process.parent.pid', M('initiating_process.id')),
+      copy('process.parent.start', M('initiating_process.creation_time')),
+      copy('process.parent.name', M('initiating_process.file_name')),
+      copy('process.parent.pe.sections.physical_size', M('initiating_process.file_size')),
+      copy('process.parent.executable', M('initiating_process.folder_path')),
+      copy('process.parent.group_leader.start', M('initiating_process.parent_creation_time')),
+      copy('process.parent.group_leader.name', M('initiating_process.parent_file_name')),
+      copy('process.parent.pe.company', M('initiating_process.version_info_company_name')),
+      copy('process.parent.pe.description', M('initiating_process.version_info_file_description')),
+      copy('process.parent.pe.original_file_name', M('initiating_process.version_info_original_file_name')),
+      copy('process.parent.pe.product', M('initiating_process.version_info_product_name')),
+      copy('process.parent.pe.file_version', M('initiating_process.version_info_product_version')),
+      copy('process.parent.code_signature.status', M('initiating_process.signature_status')),
+    ],
+  },
   {
     op: 'set',
     field: 'process.parent.code_signature.exists',
     value: true,
-    if: { all: [processTables, sigIs('Valid')] },
+    if: { all: [{ eq: '$processTables', value: true }, sigIs('Valid')] },
   },
   {
     op: 'set',
     field: 'process.parent.code_signature.exists',
     value: false,
-    if: { all: [processTables, sigIs('Unsigned')] },
+    if: { all: [{ eq: '$processTables', value: true }, sigIs('Unsigned')] },
   },
   {
     op: 'set',
     field: 'process.parent.code_signature.status',
     value: 'trusted',
-    if: { all: [processTables, sigIs('Valid')] },
+    if: { all: [{ eq: '$processTables', value: true }, sigIs('Valid')] },
   },
   {
     op: 'set',
     field: 'process.parent.code_signature.trusted',
     value: true,
-    if: { all: [processTables, sigIs('Valid')] },
+    if: { all: [{ eq: '$processTables', value: true }, sigIs('Valid')] },
   },
   {
     op: 'set',
     field: 'process.parent.code_signature.trusted',
     value: false,
-    if: { all: [processTables, sigIs('Unsigned')] },
+    if: { all: [{ eq: '$processTables', value: true }, sigIs('Unsigned')] },
   },
 
   // Every other table: InitiatingProcess* is the actor, process.*.
-  copy('process.command_line', M('initiating_process.command_line'), actorTables),
-  copy('process.hash.md5', M('initiating_process.md5'), actorTables),
-  copy('process.hash.sha1', M('initiating_process.sha1'), actorTables),
-  copy('process.hash.sha256', M('initiating_process.sha256'), actorTables),
-  copy('process.parent.pid', M('initiating_process.parent_id'), actorTables),
-  copy('process.pid', M('initiating_process.id'), actorTables),
-  copy('process.start', M('initiating_process.creation_time'), actorTables),
-  copy('process.name', M('initiating_process.file_name'), actorTables),
-  copy('process.pe.sections.physical_size', M('initiating_process.file_size'), actorTables),
-  copy('process.executable', M('initiating_process.folder_path'), actorTables),
-  copy('process.parent.start', M('initiating_process.parent_creation_time'), actorTables),
-  copy('process.parent.name', M('initiating_process.parent_file_name'), actorTables),
-  copy('process.pe.company', M('initiating_process.version_info_company_name'), actorTables),
-  copy('process.pe.description', M('initiating_process.version_info_file_description'), actorTables),
-  copy('process.pe.original_file_name', M('initiating_process.version_info_original_file_name'), actorTables),
-  copy('process.pe.product', M('initiating_process.version_info_product_name'), actorTables),
-  copy('process.pe.file_version', M('initiating_process.version_info_product_version'), actorTables),
-  copy('process.code_signature.status', M('initiating_process.signature_status'), actorTables),
+  {
+    op: 'when',
+    cond: { eq: '$actor', value: true },
+    then: [
+      copy('process.command_line', M('initiating_process.command_line')),
+      copy('process.hash.md5', M('initiating_process.md5')),
+      copy('process.hash.sha1', M('initiating_process.sha1')),
+      copy('process.hash.sha256', M('initiating_process.sha256')),
+      copy('process.parent.pid', M('initiating_process.parent_id')),
+      copy('process.pid', M('initiating_process.id')),
+      copy('process.start', M('initiating_process.creation_time')),
+      copy('process.name', M('initiating_process.file_name')),
+      copy('process.pe.sections.physical_size', M('initiating_process.file_size')),
+      copy('process.executable', M('initiating_process.folder_path')),
+      copy('process.parent.start', M('initiating_process.parent_creation_time')),
+      copy('process.parent.name', M('initiating_process.parent_file_name')),
+      copy('process.pe.company', M('initiating_process.version_info_company_name')),
+      copy('process.pe.description', M('initiating_process.version_info_file_description')),
+      copy('process.pe.original_file_name', M('initiating_process.version_info_original_file_name')),
+      copy('process.pe.product', M('initiating_process.version_info_product_name')),
+      copy('process.pe.file_version', M('initiating_process.version_info_product_version')),
+      copy('process.code_signature.status', M('initiating_process.signature_status')),
+    ],
+  },
   // m365_defender.event.process.* always describe process.*.
   copy('process.command_line', M('process.command_line')),
   copy('process.start', M('process.creation_time')),
@@ -697,6 +745,13 @@ export const M365_CLEANUP: Step[] = [
     if: { all: [tableIs('device'), { not: tagged('preserve_duplicate_custom_fields') }] },
   },
   { op: 'remove', fields: ['json'] },
+  {
+    op: 'script',
+    name: 'm365_defender_event',
+    run: (r) => {
+      if (isObject(r.vars.m)) r.doc.m365_defender = { event: r.vars.m };
+    },
+  },
   { op: 'remove', fields: ['event.original'], if: { not: tagged('preserve_original_event') } },
-  dropValuesStep('script_drop_empty_fields', (v) => v === null || v === ''),
+  { op: 'prune', values: [null, ''], emptyContainers: true, tag: 'script_drop_empty_fields' },
 ];

@@ -27,7 +27,6 @@ import {
   type NormalisedEvent,
   type RawRecord,
 } from '../common.js';
-import { dropValuesStep } from '../steps.js';
 import { S1_STEPS } from './pipeline.js';
 
 export const S1_DATASET = 'sentinel_one_cloud_funnel.event';
@@ -38,7 +37,7 @@ function pipelines(): [CompiledMapping, CompiledMapping] {
   compiled ??= compileMapping({ name: 'sentinel_one_cloud_funnel.event', steps: S1_STEPS });
   cleanup ??= compileMapping({
     name: 'sentinel_one_cloud_funnel.event cleanup',
-    steps: [dropValuesStep('drop_null_and_empty', (v) => v === null || v === '')],
+    steps: [{ op: 'prune', values: [null, ''], emptyContainers: true, tag: 'drop_null_and_empty' }],
   });
   return [compiled, cleanup];
 }
@@ -77,7 +76,7 @@ function collapseBackslashes(v: unknown): unknown {
 }
 
 /** Raw (dot-expanded) paths whose copies the pipeline removes unless `preserve_duplicate_custom_fields`. */
-const DUPLICATES: readonly string[][] = [
+const DUPLICATES: readonly string[] = [
   'dst.ip.address', 'dst.port.number', 'endpoint.name', 'endpoint.os', 'endpoint.type', 'group.id', 'event.id',
   'k8sCluster.containerId', 'k8sCluster.containerImage.sha256', 'k8sCluster.containerImage.value',
   'k8sCluster.containerLabels', 'k8sCluster.containerName', 'event.login.tgt.domainName',
@@ -94,19 +93,13 @@ const DUPLICATES: readonly string[][] = [
   'tgt.file.md5', 'tgt.file.modificationTime', 'tgt.file.name', 'tgt.file.path', 'tgt.file.sha1', 'tgt.file.sha256',
   'tgt.file.size', 'tgt.file.type', 'tgt.process.user', 'tiIndicator.description', 'tiIndicator.mitreTactics',
   'tiIndicator.references', 'event.time', 'url.address',
-].map((p) => p.split('.')); // prettier-ignore
-
-function deletePath(o: Record<string, unknown>, path: string[]): void {
-  let cur: unknown = o;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (!isObject(cur)) return;
-    cur = cur[path[i]!];
-  }
-  if (isObject(cur)) delete cur[path[path.length - 1]!];
-}
+]; // prettier-ignore
 
 /** camelCase → snake_case (`displayName` → `display_name`, `eUserUid` → `e_user_uid`). */
 export function snakeCase(k: string): string {
+  return /[A-Z]/.test(k) ? toSnake(k) : k;
+}
+function toSnake(k: string): string {
   return k
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
@@ -126,51 +119,61 @@ const TOP_LEVEL: Record<string, string> = {
   'account.id': 'account_id',
 };
 
-function pluck(o: Record<string, unknown>, path: string): unknown {
-  const segs = path.split('.');
-  let cur: unknown = o;
-  for (let i = 0; i < segs.length - 1; i++) {
-    if (!isObject(cur)) return undefined;
-    cur = cur[segs[i]!];
+/** Raw key → namespace path, computed once per distinct key (records repeat the same few hundred). */
+const namespacePaths = new Map<string, readonly string[]>();
+function namespacePath(key: string): readonly string[] {
+  let p = namespacePaths.get(key);
+  if (p !== undefined) return p;
+  const top = TOP_LEVEL[key];
+  if (top !== undefined) p = [top];
+  else {
+    let segs = key.split('.');
+    if (segs[0] === 'event' && segs.length > 1) segs = segs.slice(1);
+    else if (segs[0] === 'osSrc' && segs[1] === 'process') segs = ['os_src_process', ...segs.slice(2)];
+    // `sca:ingestTime` → sca.ingest_time
+    p = segs.flatMap((s) => s.split(':')).map(snakeCase);
   }
-  if (!isObject(cur)) return undefined;
-  const v = cur[segs[segs.length - 1]!];
-  delete cur[segs[segs.length - 1]!];
-  return v;
+  if (namespacePaths.size < 100_000) namespacePaths.set(key, p);
+  return p;
 }
 
-/** The vendor namespace: what is left of the record, keys snake_cased; `a:b` keys become `a.b`. */
+/** The vendor namespace: what is left of the (flat) record, nested along the translated paths. */
 function vendorNamespace(json: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [from, to] of Object.entries(TOP_LEVEL)) {
-    const v = pluck(json, from);
-    if (v !== undefined) out[to] = snaked(v);
+  for (const key of Object.keys(json)) {
+    const path = namespacePath(key);
+    let cur = out;
+    for (let i = 0; i < path.length - 1; i++) cur = objectAt(cur, path[i]!);
+    const last = path[path.length - 1]!;
+    const v = json[key];
+    const prev = cur[last];
+    // A leaf and a subtree under the same name (`k8sCluster.containerImage` beside `….sha256`): the subtree wins.
+    if (!isObject(prev)) cur[last] = isObject(v) ? vendorObject(v) : v;
   }
-  const osSrc = json.osSrc;
-  if (isObject(osSrc) && isObject(osSrc.process)) {
-    out.os_src_process = snaked(osSrc.process);
-    delete osSrc.process;
-  }
-  const event = json.event;
-  if (isObject(event)) {
-    delete json.event;
-    Object.assign(out, snaked(event));
-  }
-  return Object.assign(out, snaked(json));
+  return out;
 }
 
-function snaked(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snaked);
-  if (!isObject(v)) return v;
+/** Nested values (maps such as container labels) keep their keys, snake_cased. */
+function vendorObject(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k in v) {
-    const segs = k.split(':').map(snakeCase);
-    let cur = out;
-    for (let i = 0; i < segs.length - 1; i++) cur = objectAt(cur, segs[i]!);
-    const last = segs[segs.length - 1]!;
-    const val = snaked(v[k]);
-    const prev = cur[last];
-    cur[last] = isObject(prev) && isObject(val) ? Object.assign(prev, val) : val;
+  for (const k in o) {
+    const v = o[k];
+    out[snakeCase(k)] = isObject(v) ? vendorObject(v) : v;
+  }
+  return out;
+}
+
+/** Nested records (already expanded by some exporter) → the flat dotted keys Cloud Funnel writes. */
+function flattenRecord(
+  o: Record<string, unknown>,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
+  for (const k in o) {
+    const v = o[k];
+    const key = prefix === '' ? k : `${prefix}.${k}`;
+    if (isObject(v)) flattenRecord(v, key, out);
+    else out[key] = v;
   }
   return out;
 }
@@ -197,20 +200,22 @@ export function createSentinelOneNormaliser(opts: EdrNormaliseOptions = {}): Edr
         value = collapseBackslashes(value) as Record<string, unknown>;
         original = JSON.stringify(value);
       }
+      // Nested form (no dotted keys at the top): flatten to what Cloud Funnel writes.
+      if (typeof value['meta.event.name'] !== 'string' && typeof value['event.category'] !== 'string')
+        value = flattenRecord(value);
       const doc = initialDoc(opts);
       doc.json = value;
       if (keepOriginal) doc.event = { original };
       mapping.apply(doc, report);
       const json = doc.json as Record<string, unknown>;
       delete doc.json;
-      const ev = json.event;
-      const category = isObject(ev) && typeof ev.category === 'string' ? ev.category : '';
-      const module = isObject(json.module) ? { ...json.module } : undefined;
-      if (!keepDuplicates) for (const p of DUPLICATES) deletePath(json, p);
+      const category = typeof json['event.category'] === 'string' ? json['event.category'] : '';
+      const module = { path: json['module.path'], md5: json['module.md5'], sha1: json['module.sha1'] };
+      if (!keepDuplicates) for (const k of DUPLICATES) delete json[k];
       // The time of day in `timestamp` would get the current year in Elastic; kept as sent.
       doc.sentinel_one_cloud_funnel = { event: vendorNamespace(json) };
       drop.apply(doc, report);
-      if (enrich && module !== undefined && category.toLowerCase().includes('module')) enrichModule(doc, module);
+      if (enrich && category.toLowerCase().includes('module')) enrichModule(doc, module);
       return finishAgentDoc(doc, S1_DATASET, opts, report);
     },
   };

@@ -5,33 +5,35 @@
  * `pipeline-file.yml`, `pipeline-dns.yml` (revision `127f8141…`), `pipeline-registry.yml`,
  * `pipeline-network-action.yml` (`0b97ab02…`), `pipeline-module.yml`, `pipeline-login.yml`.
  *
- * The input document is `{ json: <the record, dots expanded>, event: { original } }`. ECS fields are
- * read straight from `json.*`; Elastic's hand-written renames into `sentinel_one_cloud_funnel.event`
- * are replaced by one generic conversion at the end (see vendorNamespace in index.ts).
+ * The input document is `{ json: <the record, flat dotted keys>, event: { original } }`. ECS fields
+ * are read straight from the flat keys (`['json', 'src.process.cmdline']`: two-segment paths, where
+ * Elastic's dot_expander would make them six deep); Elastic's hand-written renames into
+ * `sentinel_one_cloud_funnel.event` are replaced by one generic conversion at the end (see
+ * vendorNamespace in index.ts).
  *
  * For process creations `src.process` is the creator: default.yml maps it to `process.*`, then
  * pipeline-process.yml moves the whole `process` object to `process.parent` and fills `process.*`
  * from `tgt.process` — the grandparent (`src.process.parent`) is lost from ECS.
  */
 import { compilePath, isObject, type Cond, type MappingRun, type Step } from '../../mapping/index.js';
-import { expandDotsStep } from '../steps.js';
 
-const J = (k: string): string => `json.${k}`;
+/** A raw Cloud Funnel key (flat, dotted) inside `json`. */
+const J = (k: string): readonly string[] => ['json', k];
 
-const category = compilePath('json.event.category');
+const category = compilePath(J('event.category'));
 const categoryLc = (r: MappingRun): string => {
   const v = category.get(r);
   return typeof v === 'string' ? v.toLowerCase() : '';
 };
 const catHas = (s: string): Cond => ({ test: (r) => categoryLc(r).includes(s) });
-const eventTypeRaw = compilePath('json.event.type');
+const eventTypeRaw = compilePath(J('event.type'));
 const typeLc = (r: MappingRun): string => {
   const v = eventTypeRaw.get(r);
   return typeof v === 'string' ? v.toLowerCase() : '';
 };
 const typeHas = (...parts: string[]): Cond => ({ test: (r) => parts.some((p) => typeLc(r).includes(p)) });
 const typeIs = (...values: string[]): Cond => ({ test: (r) => values.includes(String(eventTypeRaw.get(r))) });
-const metaName = compilePath('json.meta.event.name');
+const metaName = compilePath(J('meta.event.name'));
 const metaHas = (...parts: string[]): Cond => ({
   test: (r) => {
     const v = metaName.get(r);
@@ -120,10 +122,9 @@ const dnsParse: Step = {
   op: 'script',
   name: 'script_dnsFieldParsing_to_ecs',
   run: (r) => {
-    const ev = (r.doc.json as Record<string, unknown> | undefined)?.event;
-    const d = isObject(ev) && isObject(ev.dns) ? ev.dns : undefined;
-    const request = d?.request;
-    const response = d?.response;
+    const j = r.doc.json as Record<string, unknown>;
+    const request = j['event.dns.request'];
+    const response = j['event.dns.response'];
     const hasReq = typeof request === 'string' && request !== '';
     const hasResp = typeof response === 'string' && response !== '';
     if (!hasReq && !hasResp) return;
@@ -170,8 +171,10 @@ const dnsParse: Step = {
   },
 };
 
-const IP_OK = (r: MappingRun, path: string): boolean => {
-  const v = compilePath(J(path)).get(r);
+/** The raw value of a flat key (no path compilation: the key is looked up directly). */
+const raw = (r: MappingRun, key: string): unknown => (r.doc.json as Record<string, unknown>)[key];
+const IP_OK = (r: MappingRun, key: string): boolean => {
+  const v = raw(r, key);
   return typeof v === 'string' && isIp(v);
 };
 
@@ -207,7 +210,7 @@ const FILE_STEPS: Step[] = [
     op: 'script',
     name: 'file_path_parts',
     run: (r) => {
-      const path = compilePath(J('tgt.file.path')).get(r);
+      const path = raw(r, 'tgt.file.path');
       if (typeof path !== 'string' || path.length <= 1) return;
       const file = (isObject(r.doc.file) ? r.doc.file : (r.doc.file = {})) as Record<string, unknown>;
       let idx = path.lastIndexOf('\\');
@@ -346,7 +349,7 @@ const REGISTRY_STEPS: Step[] = [
 ];
 
 /** pipeline-network-action.yml (ECS part). */
-const netDirection = compilePath('json.event.network.direction');
+const netDirection = compilePath(J('event.network.direction'));
 const NETWORK_STEPS: Step[] = [
   { op: 'set', field: 'event.category', value: ['network'] },
   { op: 'set', field: 'event.type', value: ['start', 'connection'], if: typeIs('IPConnect', 'IP Connect') },
@@ -391,7 +394,7 @@ const NETWORK_STEPS: Step[] = [
     field: 'event.outcome',
     value: 'unknown',
     if: {
-      test: (r) => String(compilePath(J('event.network.connectionStatus')).get(r) ?? '').toLowerCase() === 'blocked',
+      test: (r) => String(raw(r, 'event.network.connectionStatus') ?? '').toLowerCase() === 'blocked',
     },
   },
   {
@@ -485,7 +488,6 @@ export const S1_STEPS: Step[] = [
       }
     },
   },
-  expandDotsStep('json'),
   trimQuotes('src.process.parent.cmdline'),
   trimQuotes('tgt.process.cmdline'),
   date('@timestamp', 'event.time'),
