@@ -1,0 +1,289 @@
+/**
+ * Kibana's preparation of a source document for the alerts index (`traverseAndMutateDoc`):
+ *
+ * 1. top-level keys whose first dotted segment is `kibana`, `signal` or `threshold_result` go;
+ * 2. values that would conflict with the alerts index's ECS mapping go (a string where ECS has an
+ *    object, an object where ECS has a keyword, a non-numeric `long`, an invalid `ip`, `date` or
+ *    `boolean`, a primitive in a `nested` field, a path under an ECS leaf such as
+ *    `process.name.text`); array items are judged one by one and emptied arrays/objects vanish;
+ * 3. every top-level `event.*` / `data_stream.*` value is copied, flattened, to
+ *    `kibana.alert.original_event.*` / `kibana.alert.original_data_stream.*` (after step 2, before
+ *    `event.kind` is removed, so `original_event.kind` keeps the event's kind).
+ *
+ * The ECS field map is Kibana's `ecsFieldMap` (@kbn/alerts-as-data-utils), rebuilt from the same
+ * `@elastic/ecs` definitions: every field except `constant_keyword`, `nested` and `flattened` ones
+ * (and their children) and a few experimental RFC fields.
+ */
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import {
+  ALERT_ORIGINAL_DATA_STREAM,
+  ALERT_ORIGINAL_EVENT,
+  flattenWithPrefix,
+  isPlainObject,
+  type Doc,
+} from './fields.js';
+
+interface EcsSpec {
+  type: string;
+}
+
+interface EcsMaps {
+  fields: Map<string, EcsSpec>;
+  /** Proper prefixes of ECS field names: paths that are objects in the mapping. */
+  objects: Set<string>;
+  nested: Set<string>;
+}
+
+const EXCLUDED_TYPES = new Set(['constant_keyword', 'nested', 'flattened']);
+// Stage-2 RFC fields Kibana leaves out of the alerts mapping (ecs_field_map.ts).
+const EXPERIMENTAL_FIELDS = new Set([
+  'faas.trigger',
+  'faas.trigger.request_id',
+  'faas.trigger.type',
+  'host.cpu.system.norm.pct',
+  'host.cpu.user.norm.pct',
+  'host.fsstats.total_size.total',
+  'host.fsstats.total_size.used',
+  'host.fsstats.total_size.used.pct',
+  'host.load.norm.1',
+  'host.load.norm.5',
+  'host.load.norm.15',
+  'host.memory.actual.used.bytes',
+  'host.memory.actual.used.pct',
+  'host.memory.total',
+  'process.io.bytes',
+]);
+
+let maps: EcsMaps | undefined;
+
+function ecsMaps(): EcsMaps {
+  if (maps) return maps;
+  // The package ships CommonJS and ESM builds; require keeps this synchronous.
+  const require = createRequire(import.meta.url);
+  const flat = (require('@elastic/ecs') as { EcsFlat: Record<string, { type?: string }> }).EcsFlat;
+  const excludedParents: string[] = [];
+  const nested = new Set<string>();
+  for (const [k, v] of Object.entries(flat)) {
+    if (EXCLUDED_TYPES.has(v.type ?? '')) excludedParents.push(k + '.');
+    if (v.type === 'nested') nested.add(k);
+  }
+  const fields = new Map<string, EcsSpec>();
+  const objects = new Set<string>();
+  for (const [k, v] of Object.entries(flat)) {
+    const type = v.type ?? 'keyword';
+    if (EXCLUDED_TYPES.has(type) || EXPERIMENTAL_FIELDS.has(k)) continue;
+    if (excludedParents.some((p) => k.startsWith(p))) continue;
+    fields.set(k, { type });
+    const parts = k.split('.');
+    for (let i = 1; i < parts.length; i++) objects.add(parts.slice(0, i).join('.'));
+  }
+  maps = { fields, objects, nested };
+  return maps;
+}
+
+function isEcsField(m: EcsMaps, path: string): boolean {
+  return m.fields.has(path) || m.objects.has(path);
+}
+
+function isEcsObject(m: EcsMaps, path: string): boolean {
+  const t = m.fields.get(path)?.type;
+  return t === 'object' || t === 'flattened' || t === 'geo_point' || m.objects.has(path);
+}
+
+/** Every proper prefix of a dotted path must be an object in ECS (`agent.name.x` is not). */
+function dottedPathValid(m: EcsMaps, path: string): boolean {
+  const parts = path.split('.');
+  let prefix = '';
+  for (let i = 0; i < parts.length - 1; i++) {
+    prefix = prefix ? `${prefix}.${parts[i]}` : parts[i];
+    if (isEcsField(m, prefix) && !isEcsObject(m, prefix)) return false;
+  }
+  return true;
+}
+
+/** `isValidNumericType`: numbers, and strings `Number()` accepts (so `''` and `' 24 '` pass). */
+export function isValidNumeric(v: unknown): boolean {
+  if (typeof v === 'number') return true;
+  if (typeof v === 'string') return !Number.isNaN(Number(v));
+  return false;
+}
+
+function isValidLong(v: unknown): boolean {
+  if (typeof v === 'string' && v.includes(' ')) return false;
+  return isValidNumeric(v);
+}
+
+function isValidBoolean(v: unknown): boolean {
+  return v === true || v === false || v === 'true' || v === 'false' || v === '';
+}
+
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+// moment's strict ISO_8601 shapes: calendar, week and ordinal dates (extended or basic), an
+// optional `T`/space time of hh, hh:mm, hh:mm:ss(.fraction) or their basic forms, and an offset.
+const ISO_DATE =
+  /^(?:([+-]\d{6}|\d{4})-(\d\d)-(\d\d)|(\d{4})-(\d\d)|(\d{4})(\d\d)(\d\d)|(\d{4})-?W(\d\d)(?:-?([1-7]))?|(\d{4})-?(\d{3})|(\d{4}))(?:[T ](\d\d)(?::?(\d\d)(?::?(\d\d)(?:[.,]\d+)?)?)?(Z|[+-]\d\d(?::?\d\d)?)?)?$/;
+
+function validYmd(y: number, mo: number, d: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]) return false;
+  if (mo === 2 && d === 29) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return true;
+}
+
+/**
+ * `isValidDateType`: anything numeric (epoch millis), else a string moment parses strictly as
+ * ISO 8601, or `YYYY-MM-DDT` (valid for Elasticsearch, not for moment). An approximation of
+ * moment's grammar by one expression, checked on Kibana's own test cases.
+ */
+export function isValidDate(v: unknown): boolean {
+  if (isValidNumeric(v)) return true;
+  if (typeof v !== 'string') return false;
+  if (/^\d{4}-\d\d-\d\dT$/.test(v)) return validYmd(+v.slice(0, 4), +v.slice(5, 7), +v.slice(8, 10));
+  const m = ISO_DATE.exec(v);
+  if (!m) return false;
+  if (m[1] !== undefined && !validYmd(+m[1], +m[2], +m[3])) return false;
+  if (m[4] !== undefined && (+m[5] < 1 || +m[5] > 12)) return false;
+  if (m[6] !== undefined && !validYmd(+m[6], +m[7], +m[8])) return false;
+  if (m[10] !== undefined && (+m[10] < 1 || +m[10] > 53)) return false;
+  if (m[13] !== undefined && (+m[13] < 1 || +m[13] > 366)) return false;
+  const h = m[15] === undefined ? 0 : +m[15];
+  const mi = m[16] === undefined ? 0 : +m[16];
+  const s = m[17] === undefined ? 0 : +m[17];
+  if (h > 24 || mi > 59 || s > 59 || (h === 24 && (mi > 0 || s > 0))) return false;
+  return true;
+}
+
+/** One IPv4 part as ipaddr.js reads it: hex `0x..`, octal with a leading 0, else decimal. */
+function ipv4Part(s: string): number | undefined {
+  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s, 16);
+  if (/^0\d/.test(s)) return /^0[0-7]+$/.test(s) ? parseInt(s, 8) : undefined;
+  return /^\d+$/.test(s) ? parseInt(s, 10) : undefined;
+}
+
+/**
+ * `isValidIpType` (ipaddr.js `isValid`): standard IPv4/IPv6, IPv6 with a zone id, and the legacy
+ * IPv4 forms ipaddr.js accepts (1 to 4 parts, octal or hex parts: `10`, `127.1`, `0x7f.0.0.1`).
+ */
+export function isValidIp(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  if (isIP(v) !== 0) return true;
+  const zone = v.indexOf('%');
+  if (zone > 0 && /^[0-9a-z_.-]+$/i.test(v.slice(zone + 1)) && isIP(v.slice(0, zone)) === 6) return true;
+  const parts = v.split('.');
+  if (parts.length < 1 || parts.length > 4) return false;
+  const nums = parts.map(ipv4Part);
+  if (nums.some((n) => n === undefined)) return false;
+  const head = nums.slice(0, -1) as number[];
+  const last = nums[nums.length - 1] as number;
+  if (head.some((n) => n > 255)) return false;
+  return last <= 2 ** (8 * (5 - parts.length)) - 1;
+}
+
+/** Whether a value at `path` fits the alerts index's ECS mapping (`computeIsEcsCompliant`). */
+export function isEcsCompliant(value: unknown, path: string): boolean {
+  const m = ecsMaps();
+  if (path.includes('.') && !dottedPathValid(m, path)) return false;
+  if (m.nested.has(path)) {
+    return Array.isArray(value) ? value.every(isPlainObject) : isPlainObject(value);
+  }
+  if (!isEcsField(m, path)) return true;
+  const type = m.fields.get(path)?.type;
+  switch (type) {
+    case 'geo_point':
+      return true;
+    case 'long':
+      return isValidLong(value);
+    case 'float':
+    case 'scaled_float':
+      return isValidNumeric(value);
+    case 'ip':
+      return isValidIp(value);
+    case 'date':
+      return isValidDate(value);
+    case 'boolean':
+      return isValidBoolean(value);
+  }
+  return isEcsObject(m, path) ? isPlainObject(value) : !isPlainObject(value);
+}
+
+const BANNED_TOP = new Set(['kibana', 'signal', 'threshold_result']);
+const COPY_TOP: Record<string, string> = { event: ALERT_ORIGINAL_EVENT, data_stream: ALERT_ORIGINAL_DATA_STREAM };
+
+export interface StripResult {
+  /** The document, mutated in place: non-compliant fields removed, original_* copies appended. */
+  doc: Doc;
+  /** Dotted paths removed as ECS-incompatible (Kibana logs them at debug level). */
+  removed: string[];
+}
+
+/** Prepares a (cloned) source document for the alert. Mutates `doc`. */
+export function stripNonEcs(doc: Doc): StripResult {
+  const removed: string[] = [];
+  const toAdd: Array<[string, unknown]> = [];
+  walkObject(doc, [], true, removed, toAdd);
+  for (const [k, v] of toAdd) doc[k] = v;
+  return { doc, removed };
+}
+
+function walkObject(obj: Doc, path: string[], top: boolean, removed: string[], toAdd: Array<[string, unknown]>): void {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    const full = [...path, key];
+    const fullPath = full.join('.');
+    let deleted = false;
+    if (top && BANNED_TOP.has(key.split('.')[0])) {
+      delete obj[key];
+      deleted = true;
+      removed.push(fullPath);
+    }
+    if (!deleted) {
+      if (Array.isArray(value)) {
+        const kept = walkArray(value, full, removed, toAdd);
+        if (kept.length > 0) obj[key] = kept;
+        else {
+          delete obj[key];
+          deleted = true;
+        }
+      } else if (!isEcsCompliant(value, fullPath)) {
+        delete obj[key];
+        deleted = true;
+        removed.push(fullPath);
+      } else if (isPlainObject(value)) {
+        walkObject(value, full, false, removed, toAdd);
+        if (Object.keys(value).length === 0) {
+          delete obj[key];
+          deleted = true;
+        }
+      }
+    }
+    if (!deleted && top) {
+      const head = fullPath.split('.')[0];
+      const dest = Object.hasOwn(COPY_TOP, head) ? COPY_TOP[head] : undefined;
+      if (dest) {
+        const target = dest + fullPath.slice(head.length);
+        const v = obj[key];
+        if (isPlainObject(v)) for (const [k, x] of Object.entries(flattenWithPrefix(target, v))) toAdd.push([k, x]);
+        else toAdd.push([target, v]);
+      }
+    }
+  }
+}
+
+function walkArray(arr: unknown[], path: string[], removed: string[], toAdd: Array<[string, unknown]>): unknown[] {
+  const pathString = path.join('.');
+  for (let i = 0; i < arr.length; i++) {
+    if (Array.isArray(arr[i])) arr[i] = walkArray(arr[i] as unknown[], path, removed, toAdd);
+  }
+  return arr.filter((v) => {
+    if (Array.isArray(v)) return v.length > 0;
+    if (!isEcsCompliant(v, pathString)) {
+      removed.push(pathString);
+      return false;
+    }
+    if (isPlainObject(v)) {
+      walkObject(v, path, false, removed, toAdd);
+      return Object.keys(v).length > 0;
+    }
+    return true;
+  });
+}
