@@ -268,6 +268,30 @@ describe('run context', () => {
   });
 });
 
+describe('optional rule settings', () => {
+  it('carries building-block type, meta (flattened), timeline template and rule-name override field', () => {
+    const base = foundingRule().rule;
+    const rule: Rule = {
+      ...base,
+      buildingBlockType: 'default',
+      meta: { from: '1m', kibana_siem_app_url: 'https://kibana.example.com/app/security', nested: { a: 1 } },
+      timelineId: 'e70679c2-6cde-4510-9764-4823df18f7db',
+      timelineTitle: 'Comprehensive Process Timeline',
+    };
+    const a = eventAlert(undefined, CTX, rule);
+    expect(a).toMatchObject({
+      'kibana.alert.building_block_type': 'default',
+      'kibana.alert.rule.building_block_type': 'default',
+      'kibana.alert.rule.meta.from': '1m',
+      'kibana.alert.rule.meta.kibana_siem_app_url': 'https://kibana.example.com/app/security',
+      'kibana.alert.rule.meta.nested.a': 1,
+      'kibana.alert.rule.timeline_id': 'e70679c2-6cde-4510-9764-4823df18f7db',
+      'kibana.alert.rule.timeline_title': 'Comprehensive Process Timeline',
+    });
+    expect(a).not.toHaveProperty(['kibana.alert.group.id']);
+  });
+});
+
 describe('overrides by mapping', () => {
   const base = foundingRule().rule;
   const rule: Rule = {
@@ -512,6 +536,11 @@ describe('sequence alerts', () => {
     expect(shell['event.kind']).toBe('signal');
     expect(shell['@timestamp']).toBe(NOW.toISOString());
     expect(shell['kibana.alert.rule.parameters']).toEqual(kibanaParams(prepared.rule));
+    // Kibana (since #254830) flattens through the blocks' dotted parameters object, so the
+    // intersection of the parameters also lands nested; arrays of objects (separate copies) are empty.
+    const nested = (shell.kibana as { alert: { rule: { parameters: Record<string, unknown> } } }).alert.rule.parameters;
+    expect(nested.rule_id).toBe('0f2a6c1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b');
+    expect(nested.threat).toEqual([]);
   });
 
   it('skips missing-event stages: no block, no ancestor, same ids', () => {
