@@ -8,7 +8,11 @@ export async function buildProgram(): Promise<Command> {
   const program = new Command('eqlite')
     .description("Elastic Security's EQL detection rules, run anywhere")
     .version(pkg.version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (unknown option, bad choice, missing argument) exit 2, as documented; help exits 0.
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    });
   await registerCommands(program);
   return program;
 }

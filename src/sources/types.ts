@@ -26,6 +26,8 @@ export interface SourceRecord {
    * when the reader knows it. Rules route on it (see rules/index-routing).
    */
   index?: string;
+  /** The document's `_id` when the input carried one (Elasticsearch hits and exports). */
+  id?: string;
   loc: RecordLocation;
 }
 

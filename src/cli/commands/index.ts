@@ -9,6 +9,7 @@ type Register = (program: Command) => void;
 const modules: Array<() => Promise<{ register: Register }>> = [
   () => import('./query.js'),
   () => import('./dump.js'),
+  () => import('./hunt.js'),
   () => import('./validate.js'),
   () => import('./rules.js'),
 ];

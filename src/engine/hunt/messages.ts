@@ -7,6 +7,8 @@ export interface EventHit {
   rule: number;
   doc: EventDoc;
   index?: string;
+  /** The event's `_id` when the input carried one. */
+  id?: string;
   loc: RecordLocation;
   /** Segment and record number inside it: the event's place in input order. */
   seg: number;
@@ -19,6 +21,7 @@ export interface SeqEvent {
   rules: number[];
   doc: EventDoc;
   index?: string;
+  id?: string;
   loc: RecordLocation;
   seg: number;
   rec: number;

@@ -89,7 +89,7 @@ export class SegmentProcessor {
   }
 
   /** Evaluates every applicable rule on one normalised event. */
-  evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation): void {
+  evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation, id?: string): void {
     const rec = this.rec++;
     this.batch.records++;
     const index = eventIndex(doc, assignedIndex, this.config.index);
@@ -101,7 +101,7 @@ export class SegmentProcessor {
         const q = r.query;
         if (q.filter) {
           if (q.filter(doc)) {
-            const hit: EventHit = { rule: i, doc, index, loc, seg: this.seg, rec };
+            const hit: EventHit = { rule: i, doc, index, id, loc, seg: this.seg, rec };
             if (this.config.explain && q.cond) hit.explain = explainMatch(q.cond, doc);
             this.batch.hits.push(hit);
           }
@@ -120,7 +120,7 @@ export class SegmentProcessor {
     }
     if (seqRules) {
       const t = orderingTime(doc);
-      const s: SeqEvent = { rules: seqRules, doc, index, loc, seg: this.seg, rec, ms: t.ms, ns: t.ns };
+      const s: SeqEvent = { rules: seqRules, doc, index, id, loc, seg: this.seg, rec, ms: t.ms, ns: t.ns };
       this.batch.seq.push(s);
     }
     this.flush();
@@ -142,7 +142,7 @@ export class SegmentProcessor {
         strictEcs: this.config.strictEcs,
         ingested: this.ingested,
       })) {
-        this.evaluate(r.doc, r.index, r.loc);
+        this.evaluate(r.doc, r.index, r.loc, r.id);
       }
       this.batch.bytes += segment.bytes;
     }
@@ -279,13 +279,13 @@ export class SegmentProcessor {
       else this.batch.records++;
       return;
     }
-    const { doc, index } = unwrapHit(obj);
+    const { doc, index, id } = unwrapHit(obj);
     if (segment.format === 'winlogbeat') {
       const n = normaliseWinlogDoc(doc, { loc, sink: this.onProblem, ingested: this.ingested });
-      this.evaluate(n.doc, index ?? n.index, loc);
+      this.evaluate(n.doc, index ?? n.index, loc, id);
       return;
     }
-    this.evaluate(doc, index, loc);
+    this.evaluate(doc, index, loc, id);
   }
 
   private parseBlock(

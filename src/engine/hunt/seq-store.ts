@@ -18,11 +18,21 @@ export function compareSeq(a: SeqEvent, b: SeqEvent): number {
 }
 
 function encode(e: SeqEvent): string {
-  return JSON.stringify([e.ms === -Infinity ? null : e.ms, e.ns, e.seg, e.rec, e.rules, e.index ?? null, e.loc, e.doc]);
+  return JSON.stringify([
+    e.ms === -Infinity ? null : e.ms,
+    e.ns,
+    e.seg,
+    e.rec,
+    e.rules,
+    e.index ?? null,
+    e.loc,
+    e.doc,
+    e.id ?? null,
+  ]);
 }
 
 function decode(line: string): SeqEvent {
-  const [ms, ns, seg, rec, rules, index, loc, doc] = JSON.parse(line) as [
+  const [ms, ns, seg, rec, rules, index, loc, doc, id] = JSON.parse(line) as [
     number | null,
     number,
     number,
@@ -31,8 +41,9 @@ function decode(line: string): SeqEvent {
     string | null,
     SeqEvent['loc'],
     SeqEvent['doc'],
+    string | null,
   ];
-  return { ms: ms ?? -Infinity, ns, seg, rec, rules, index: index ?? undefined, loc, doc };
+  return { ms: ms ?? -Infinity, ns, seg, rec, rules, index: index ?? undefined, loc, doc, id: id ?? undefined };
 }
 
 export class SeqStore {

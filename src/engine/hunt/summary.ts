@@ -36,6 +36,8 @@ export interface SummaryInput {
   caps: CapFinding[];
   capApplied: number | undefined;
   outputs: string[];
+  /** Matches dropped because an identical alert (same id) was already produced. */
+  duplicates: number;
   color: boolean;
 }
 
@@ -108,6 +110,12 @@ export function renderSummary(s: SummaryInput): string {
         (stats.sequenceDrops
           ? paint('33', `; ${n(stats.sequenceDrops)} partial sequences dropped at the pending cap`)
           : ''),
+    );
+  }
+  if (s.duplicates) {
+    lines.push('');
+    lines.push(
+      `  ${n(s.duplicates)} duplicate match(es) of events read more than once (same alert id) were written once`,
     );
   }
   if (s.caps.length) {

@@ -22,11 +22,12 @@ function describeJsonError(err: unknown): string {
 }
 
 /** ES hit → its `_source`; the hit's `_index` travels beside the document, not inside it. */
-export function unwrapHit(obj: Record<string, unknown>): { doc: EventDoc; index?: string } {
+export function unwrapHit(obj: Record<string, unknown>): { doc: EventDoc; index?: string; id?: string } {
   const src = obj._source;
   if (src && typeof src === 'object' && !Array.isArray(src) && ('_index' in obj || '_id' in obj)) {
     const index = typeof obj._index === 'string' ? obj._index : undefined;
-    return { doc: src as EventDoc, index };
+    const id = typeof obj._id === 'string' ? obj._id : undefined;
+    return { doc: src as EventDoc, index, id };
   }
   const index = typeof obj._index === 'string' ? obj._index : undefined;
   return { doc: obj, index };
@@ -123,12 +124,12 @@ function toRecords(
   const hits = hitsOf(value);
   if (hits) {
     return hits.filter(isObject).map((h, i) => {
-      const { doc, index } = unwrapHit(h);
-      return { doc, index: index ?? opts.index, loc: { file: path, ...loc, record: i } };
+      const { doc, index, id } = unwrapHit(h);
+      return { doc, index: index ?? opts.index, id, loc: { file: path, ...loc, record: i } };
     });
   }
-  const { doc, index } = unwrapHit(value);
-  return [{ doc, index: index ?? opts.index, loc: { file: path, ...loc } }];
+  const { doc, index, id } = unwrapHit(value);
+  return [{ doc, index: index ?? opts.index, id, loc: { file: path, ...loc } }];
 }
 
 async function* readNdjson(

@@ -1,0 +1,112 @@
+/**
+ * End-to-end hunt benchmark (issue 7): MB/s and events/s of `eqlite hunt` over ≥ 1 GB of generated
+ * ECS NDJSON with the founding rule (with and without the line prefilter) and with every Windows
+ * EQL rule of the corpus, and over the EVTX fixtures. Runs the built CLI as a user would.
+ *
+ *   npx tsx bench/hunt.ts [--gb 1] [--threads 2]
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateProcessEvents } from './gen-ecs.js';
+import { report } from './report.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = join(root, 'dist/cli/main.js');
+const outDir = join(root, 'bench/out/hunt-ndjson');
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const GB = arg('--gb', 1);
+const THREADS = arg('--threads', 2);
+
+async function ensureData(): Promise<{ bytes: number; files: string[] }> {
+  mkdirSync(outDir, { recursive: true });
+  const target = GB * 1e9;
+  const files = readdirSync(outDir)
+    .filter((f) => f.endsWith('.ndjson'))
+    .map((f) => join(outDir, f));
+  const have = files.reduce((n, f) => n + statSync(f).size, 0);
+  if (have >= target) return { bytes: have, files };
+  // Four files of a quarter each, like a collection of exports; deterministic content.
+  let bytes = 0;
+  const made: string[] = [];
+  for (let f = 0; f < 4; f++) {
+    const path = join(outDir, `events-${f}.ndjson`);
+    const out = createWriteStream(path);
+    let written = 0;
+    let seed = 1000 + f;
+    while (written < target / 4) {
+      const batch = generateProcessEvents({ count: 50_000, seed: seed++, hosts: 500 });
+      const text = batch.map((d) => JSON.stringify(d)).join('\n') + '\n';
+      written += Buffer.byteLength(text);
+      if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    }
+    await new Promise<void>((r) => out.end(r));
+    bytes += written;
+    made.push(path);
+  }
+  return { bytes, files: made };
+}
+
+function run(args: string[]): { seconds: number; stderr: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [cli, 'hunt', ...args, '--no-progress'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`hunt failed (${r.status}): ${r.stderr}`);
+  return { seconds, stderr: r.stderr };
+}
+
+function records(stderr: string): number {
+  const m = /MB, ([\d,]+) records/.exec(stderr);
+  return m ? Number(m[1].replace(/,/g, '')) : NaN;
+}
+
+function alerts(stderr: string): string {
+  const m = /([\d,]+) alert\(s\)/.exec(stderr);
+  return m ? m[1] : '0';
+}
+
+export async function main(): Promise<void> {
+  if (!existsSync(cli)) throw new Error('build first: npm run build');
+  const { bytes } = await ensureData();
+  const lines: string[] = [];
+  const mb = bytes / 1e6;
+  const line = (label: string, r: { seconds: number; stderr: string }, size = mb) => {
+    const n = records(r.stderr);
+    lines.push(
+      `${label}: ${(size / r.seconds).toFixed(0)} MB/s, ${Math.round(n / r.seconds).toLocaleString('en-US')} events/s ` +
+        `(${size.toFixed(0)} MB, ${n.toLocaleString('en-US')} events, ${r.seconds.toFixed(1)} s, ${alerts(r.stderr)} alerts)`,
+    );
+  };
+  line(`founding rule, ECS NDJSON, ${THREADS} threads, prefilter`, run([outDir, '--threads', String(THREADS)]));
+  line(
+    `founding rule, ECS NDJSON, ${THREADS} threads, --no-prefilter`,
+    run([outDir, '--threads', String(THREADS), '--no-prefilter']),
+  );
+  const windowsRules = join(root, '../shared/rules/elastic/rules/windows');
+  const all = run([outDir, '--threads', String(THREADS), '--rules', windowsRules]);
+  line(`all Windows EQL rules of the corpus, ECS NDJSON, ${THREADS} threads`, all);
+  const perCore = records(all.stderr) / all.seconds / THREADS;
+  lines.push(`  → ${Math.round(perCore).toLocaleString('en-US')} events/s per core with all Windows EQL rules`);
+  const evtx = join(root, '../shared/fixtures/evtx');
+  const evtxBytes = (function walk(d: string): number {
+    return readdirSync(d).reduce((n, e) => {
+      const p = join(d, e);
+      const s = statSync(p);
+      return n + (s.isDirectory() ? walk(p) : p.endsWith('.evtx') ? s.size : 0);
+    }, 0);
+  })(evtx);
+  line(
+    `EVTX fixtures, all Windows EQL rules, ${THREADS} threads`,
+    run([evtx, '--threads', String(THREADS), '--rules', windowsRules]),
+    evtxBytes / 1e6,
+  );
+  report('Hunt (end to end)', `npx tsx bench/hunt.ts --gb ${GB} --threads ${THREADS}`, lines);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

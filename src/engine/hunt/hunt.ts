@@ -1,0 +1,254 @@
+/**
+ * `eqlite hunt`: rules over collected logs, alerts written like Kibana's. Ties the pieces together:
+ * rule loading and filters, the run (run.ts), alert documents (alerting.ts), Kibana's max_signals
+ * cap analysis, outputs (alert NDJSON, CSV timeline), progress and the closing summary.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { ProblemLog, formatLocation } from '../problems.js';
+import type { HuntConfig } from './config.js';
+import { loadHuntRules } from './rule-set.js';
+import { runHunt, type SequenceHit } from './run.js';
+import type { EventHit, RuleError } from './messages.js';
+import { progressReporter } from './progress.js';
+import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
+import { eventAlert, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
+import { formatProblem, type PreparedRule } from '../../rules/index.js';
+import { TIMELINE_EOL } from '../alerts/index.js';
+
+export const HUNT_EXIT = { ok: 0, alerts: 1, usage: 2, noInput: 3, noRules: 4 } as const;
+
+export interface HuntOptions {
+  paths: string[];
+  config: HuntConfig;
+  output?: string;
+  timeline?: string;
+  maxSignals?: number;
+  threads?: number;
+  maxPending?: number;
+  spaceId: string;
+  now: Date;
+  progress: boolean;
+  summary: boolean;
+  failOnAlert: boolean;
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  stdout: NodeJS.WritableStream;
+}
+
+export interface HuntOutcome {
+  exitCode: number;
+  alerts: AlertDoc[];
+}
+
+function str(v: unknown): string | undefined {
+  if (Array.isArray(v)) return str(v[0]);
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** The time Kibana's scheduler would have seen the alert's event at (timestamp_override, then @timestamp). */
+function scheduleTime(rule: PreparedRule, alert: AlertDoc): number {
+  const src = alert['kibana.alert.original_time'];
+  const override = rule.rule.timestampOverride;
+  const ingested = override
+    ? (alert[`kibana.alert.original_event.${override.replace(/^event\./, '')}`] ?? alert[override])
+    : undefined;
+  const t = Date.parse(str(ingested) ?? (rule.rule.timestampOverrideFallbackDisabled ? '' : (str(src) ?? '')));
+  return Number.isNaN(t) ? Date.parse(str(src) ?? '') : t;
+}
+
+/**
+ * Kibana runs a rule every `interval` and keeps at most `max_signals` results per run, the most
+ * recent ones. A hunt keeps everything unless asked; this finds (and with a cap, applies) what the
+ * schedule would have dropped, counting per rule and interval-long window of event time.
+ */
+function capAnalysis(
+  rules: PreparedRule[],
+  byRule: Map<number, AlertDoc[][]>,
+  cap: number | undefined,
+): { kept: Map<number, AlertDoc[][]>; findings: CapFinding[] } {
+  const findings: CapFinding[] = [];
+  const kept = new Map<number, AlertDoc[][]>();
+  for (const [ri, groups] of byRule) {
+    const rule = rules[ri];
+    const limit = cap ?? rule.rule.maxSignals;
+    const interval = rule.rule.schedule.intervalMs;
+    const windows = new Map<number, AlertDoc[][]>();
+    for (const g of groups) {
+      const head = g[g.length - 1];
+      const w = Math.floor(scheduleTime(rule, head) / interval);
+      const list = windows.get(w) ?? [];
+      list.push(g);
+      windows.set(w, list);
+    }
+    let dropped = 0;
+    let over = 0;
+    let worst: [number, number] = [0, 0];
+    const keep: AlertDoc[][] = [];
+    for (const [w, list] of windows) {
+      if (list.length > limit) {
+        dropped += list.length - limit;
+        over++;
+        if (list.length > worst[1]) worst = [w, list.length];
+        if (cap !== undefined) {
+          list.sort((a, b) => scheduleTime(rule, a[a.length - 1]) - scheduleTime(rule, b[b.length - 1]));
+          keep.push(...list.slice(list.length - limit));
+          continue;
+        }
+      }
+      keep.push(...list);
+    }
+    kept.set(ri, keep);
+    if (dropped) {
+      findings.push({
+        rule: rule.rule.name,
+        windows: over,
+        dropped,
+        maxSignals: limit,
+        worstWindow: `${new Date(worst[0] * interval).toISOString()} +${rule.rule.schedule.interval}`,
+        worstCount: worst[1],
+      });
+    }
+  }
+  return { kept, findings };
+}
+
+async function writeLines(path: string, lines: Iterable<string>, stdout: NodeJS.WritableStream): Promise<void> {
+  if (path === '-') {
+    for (const l of lines) if (!stdout.write(l)) await new Promise((r) => stdout.once('drain', r));
+    return;
+  }
+  const out: WriteStream = createWriteStream(path);
+  const failed = new Promise<never>((_, rej) => out.once('error', rej));
+  for (const l of lines) {
+    if (!out.write(l)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
+  }
+  await Promise.race([new Promise<void>((res) => out.end(() => res())), failed]);
+}
+
+/** The host an alert is about: name, else hostname, else id (SentinelOne has no host.name). */
+function hostOf(a: AlertDoc): string | undefined {
+  const h = (a.host ?? {}) as Record<string, unknown>;
+  return str(a['host.name'] ?? h.name) ?? str(a['host.hostname'] ?? h.hostname) ?? str(a['host.id'] ?? h.id);
+}
+
+export async function hunt(opts: HuntOptions): Promise<number> {
+  return (await huntWithResult(opts)).exitCode;
+}
+
+export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
+  const started = Date.now();
+  const err = opts.stderr;
+  const isTty = 'isTTY' in err && (err as NodeJS.WriteStream).isTTY === true;
+  const { rules, problems: ruleProblems, skipped } = loadHuntRules(opts.config);
+  for (const p of ruleProblems) if (p.severity === 'error') err.write(`eqlite: ${formatProblem(p)}\n`);
+  if (rules.length === 0) {
+    err.write('eqlite: no runnable rule (check --rules and the filters)\n');
+    return { exitCode: HUNT_EXIT.noRules, alerts: [] };
+  }
+  const problems = new ProblemLog(3);
+  const ruleErrors = new Map<number, { count: number; first: string }>();
+  const progress = progressReporter(err as NodeJS.WriteStream, opts.progress);
+  const ctx = { spaceId: opts.spaceId, now: opts.now, executionUuid: randomUUID(), explain: opts.config.explain };
+  // Alerts grouped per rule: one group per event match, or shell + building blocks per sequence.
+  const groups = new Map<number, AlertDoc[][]>();
+  // The same event read twice (overlapping inputs) gives the same alert id: Kibana keeps one.
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const add = (rule: number, g: AlertDoc[]) => {
+    const id = String(g[0]['kibana.alert.uuid']);
+    if (seen.has(id)) {
+      duplicates++;
+      return;
+    }
+    seen.add(id);
+    const list = groups.get(rule) ?? [];
+    list.push(g);
+    groups.set(rule, list);
+  };
+  const stats = await runHunt({
+    config: opts.config,
+    paths: opts.paths,
+    rules,
+    threads: opts.threads,
+    maxPending: opts.maxPending,
+    onProblem: problems.add,
+    onHit: (h: EventHit) => {
+      const a = eventAlert(rules[h.rule], h, ctx);
+      if (a) add(h.rule, [a]);
+    },
+    onSequence: (s: SequenceHit) => {
+      const docs = sequenceAlerts(rules[s.rule], s, ctx);
+      if (docs.length) add(s.rule, docs);
+    },
+    onRuleError: (e: RuleError) => {
+      const r = ruleErrors.get(e.rule) ?? { count: 0, first: `${formatLocation(e.loc)}: ${e.message}` };
+      r.count++;
+      ruleErrors.set(e.rule, r);
+    },
+    onProgress: (p) => progress.update(p),
+  });
+  progress.stop();
+
+  const { kept, findings } = capAnalysis(rules, groups, opts.maxSignals);
+  const alerts: AlertDoc[] = [];
+  for (const list of kept.values()) for (const g of list) alerts.push(...g);
+  alerts.sort(
+    (a, b) =>
+      String(a['kibana.alert.original_time'] ?? '').localeCompare(String(b['kibana.alert.original_time'] ?? '')) ||
+      String(a['kibana.alert.rule.rule_id']).localeCompare(String(b['kibana.alert.rule.rule_id'])) ||
+      String(a['kibana.alert.uuid']).localeCompare(String(b['kibana.alert.uuid'])),
+  );
+
+  const outputs: string[] = [];
+  if (opts.output) {
+    await writeLines(
+      opts.output,
+      alerts.map((a) => JSON.stringify(a) + '\n'),
+      opts.stdout,
+    );
+    if (opts.output !== '-') outputs.push(`${alerts.length} alert document(s) to ${opts.output}`);
+  }
+  if (opts.timeline) {
+    const rows = alerts
+      .map((a) => timelineRow(a))
+      .filter((r): r is string => r !== undefined)
+      .map((r) => r + TIMELINE_EOL);
+    await writeLines(opts.timeline, [timelineHeader() + TIMELINE_EOL, ...rows], opts.stdout);
+    if (opts.timeline !== '-') outputs.push(`${rows.length} timeline row(s) to ${opts.timeline}`);
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  if (opts.summary) {
+    const facts: AlertFacts[] = alerts.map((a) => ({
+      rule: String(a['kibana.alert.rule.name']),
+      ruleId: String(a['kibana.alert.rule.rule_id']),
+      severity: String(a['kibana.alert.severity']),
+      host: hostOf(a),
+      tactics: ((a['kibana.alert.rule.threat'] as Array<{ tactic?: { name?: string } }> | undefined) ?? []).map(
+        (t) => t.tactic?.name ?? '?',
+      ),
+      buildingBlock: Boolean(a['kibana.alert.building_block_type']),
+    }));
+    err.write(
+      renderSummary({
+        stats,
+        seconds,
+        alerts: facts,
+        rulesRun: rules.length,
+        rulesSkipped: skipped,
+        problems: problems.summary(),
+        ruleErrors: [...ruleErrors].map(([i, e]) => ({ rule: rules[i].rule.name, ...e })),
+        caps: findings,
+        capApplied: opts.maxSignals,
+        outputs,
+        duplicates,
+        color: isTty,
+      }),
+    );
+  }
+  const shells = alerts.filter((a) => !a['kibana.alert.building_block_type']).length;
+  let exitCode: number = HUNT_EXIT.ok;
+  if (stats.files.length === 0 && problems.total > 0) exitCode = HUNT_EXIT.noInput;
+  else if (opts.failOnAlert && shells > 0) exitCode = HUNT_EXIT.alerts;
+  return { exitCode, alerts };
+}

@@ -1,0 +1,83 @@
+/** `eqlite hunt` through the built CLI: worker threads give the same alerts as one thread; exit codes. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const examples = new URL('../../examples/', import.meta.url).pathname;
+
+function hunt(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, 'hunt', '--no-progress', '--now', '2026-11-28T00:00:00Z', ...args], {
+    encoding: 'utf8',
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function bigInput(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eqlite-threads-'));
+  const lines: string[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    const attack = i % 997 === 5;
+    lines.push(
+      JSON.stringify({
+        '@timestamp': new Date(Date.UTC(2026, 0, 1) + i * 250).toISOString(),
+        event: { category: ['process'], type: ['start'] },
+        host: { id: `host-${i % 40}`, name: `ws-${i % 40}`, os: { type: 'windows' } },
+        process: {
+          name: attack || i % 7 === 0 ? 'cmd.exe' : 'svchost.exe',
+          command_line: attack
+            ? `cmd.exe /c echo x${i} > y.vbs & wscript y.vbs`
+            : 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule',
+          args: ['cmd.exe', '/c', 'echo'],
+          pid: 1000 + i,
+          parent: { name: 'explorer.exe', executable: 'C:\\Windows\\explorer.exe' },
+        },
+      }),
+    );
+  }
+  // Over 4 MB, split into two files so both workers get a share.
+  writeFileSync(join(dir, 'a.ndjson'), lines.slice(0, 20_000).join('\n') + '\n');
+  writeFileSync(join(dir, 'b.ndjson'), lines.slice(20_000).join('\n') + '\n');
+  return dir;
+}
+
+describe('eqlite hunt (CLI)', () => {
+  it('worker threads find exactly what one thread finds', () => {
+    const dir = bigInput();
+    const one = join(dir, 'one.ndjson');
+    const two = join(dir, 'two.ndjson');
+    expect(hunt([dir, '--threads', '1', '--output', one]).code).toBe(0);
+    const r = hunt([dir, '--threads', '2', '--output', two]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('2 thread(s)');
+    const ids = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)['kibana.alert.uuid'] as string)
+        .sort();
+    expect(ids(one).length).toBe(41);
+    expect(ids(two)).toEqual(ids(one));
+  });
+
+  it('writes alerts to stdout with --output - and a CSV timeline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-out-'));
+    const csv = join(dir, 't.csv');
+    const r = hunt([examples, '--output', '-', '--timeline', csv, '-q']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(9);
+    const rows = readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(rows[0]).toMatch(/^"Timestamp","RuleTitle","Level"/);
+    expect(rows).toHaveLength(10);
+  });
+
+  it('documents its exit codes: 1 with --fail-on-alert, 2 for usage errors, 3 without input, 4 without rules', () => {
+    expect(hunt([examples, '--fail-on-alert', '-q']).code).toBe(1);
+    expect(hunt([examples, '--min-severity', 'bogus']).code).toBe(2);
+    expect(hunt(['/no/such/input', '-q']).code).toBe(3);
+    expect(hunt([examples, '--rule', 'no-such-rule', '-q']).code).toBe(4);
+    expect(hunt([examples, '--now', 'yesterday-ish']).code).toBe(2);
+  });
+});
