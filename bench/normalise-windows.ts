@@ -1,28 +1,36 @@
 /**
- * Windows normaliser throughput: events/s per data stream over generated `<Event>` trees.
+ * Windows normaliser throughput: events per CPU-second per data stream, and EVTX → ECS MB/s on one
+ * core beside evtxexport.
  *
- *   npx tsx bench/normalise-windows.ts [--seconds 2] [--json]
+ *   npx tsx bench/normalise-windows.ts [--seconds 3] [--fixtures] [--e2e [--rounds 5]] [--json] [--src | --lib DIR]
  *
- * Two figures per case: `tree→ECS` (winlog document + pipeline + Agent fields, what the EVTX
- * and XML readers pay) and `doc→ECS` (pipeline + Agent fields on a winlog document, what the
- * winlogbeat JSON reader pays; the document is cloned first, as normaliseWinlogDoc does), each
- * per second of process CPU time (robust on a shared machine) and per second of wall time.
- * Trees are generated with varied values so no two events are identical.
+ * The normalisers are first compiled with tsc to bench/out/normalise-build, so what is measured is
+ * the JavaScript the package ships (tsx's transform adds wrappers that change the profile); `--src`
+ * runs the TypeScript through tsx instead, `--lib DIR` uses another compiled tree (the `sources`
+ * folder of a build of an older commit, for before/after figures in one session).
  *
- * With `--fixtures`, a second table: the real records of ../shared/fixtures/evtx (read once by
- * src/sources/evtx, not timed), normalised per data stream.
+ * Generated cases: two figures each, `tree→ECS` (winlog document + pipeline + Agent fields, what
+ * the EVTX and XML readers pay) and `doc→ECS` (pipeline + Agent fields on a winlog document, what
+ * the winlogbeat JSON reader pays; the document is copied first, as normaliseWinlogDoc does), per
+ * second of process CPU time (robust on a shared machine) and per second of wall time. Trees are
+ * generated with varied values so no two events are identical.
+ *
+ * `--fixtures`: the real records of ../shared/fixtures/evtx (read once by src/sources/evtx, not
+ * timed), normalised per data stream and for the busiest event ids.
+ *
+ * `--e2e`: EVTX files (already in memory) → records → ECS documents, and → ECS NDJSON text, over
+ * the fixture files, per CPU-second of this thread; evtxexport -f xml on the same files with
+ * stdout to /dev/null, timed by its own CPU time (the children's times of /proc/self/stat).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { readEvtxBuffer } from '../src/sources/evtx/index.js';
-import {
-  buildWinlogDoc,
-  normaliseWinEvent,
-  normaliseWinlogDoc,
-  precompileWindowsPipelines,
-} from '../src/sources/windows/index.js';
+import { pathToFileURL } from 'node:url';
 import type { XmlElement } from '../src/sources/windows/xml-tree.js';
+
+type WinLib = typeof import('../src/sources/windows/index.js');
+type EvtxLib = typeof import('../src/sources/evtx/index.js');
 
 const el = (name: string, attrs: Record<string, string> = {}, children: XmlElement['children'] = []): XmlElement => ({
   name,
@@ -282,6 +290,25 @@ const CASES: Array<[string, Spec]> = [
   ],
 ];
 
+/** Compiles the normalisers and the EVTX reader with tsc; returns the `sources` folder URL. */
+function compileLib(): string {
+  const root = join(import.meta.dirname, '..');
+  const outDir = join(import.meta.dirname, 'out/normalise-build');
+  const r = spawnSync(
+    'npx',
+    [
+      'tsc',
+      join(root, 'src/sources/windows/index.ts'),
+      join(root, 'src/sources/evtx/index.ts'),
+      ...['--outDir', outDir, '--rootDir', join(root, 'src'), '--module', 'nodenext'],
+      ...['--moduleResolution', 'nodenext', '--target', 'es2023', '--strict', '--skipLibCheck', '--types', 'node'],
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
+  return pathToFileURL(join(outDir, 'sources')).href;
+}
+
 /**
  * Events per second of this process's CPU time (user + system), so that other load on a shared
  * machine does not distort the figure, and per second of wall time.
@@ -294,18 +321,110 @@ function measure(fn: (i: number) => void, seconds: number): { cpu: number; wall:
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   while (performance.now() < end) {
-    for (let k = 0; k < 5_000; k++) fn(n++);
+    for (let k = 0; k < 2_000; k++) fn(n++);
   }
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   return { cpu: n / ((c.user + c.system) / 1e6), wall: n / wall };
 }
 
+/** CPU seconds used by waited-for children (utime + stime of /proc/self/stat, fields 16 and 17). */
+function childCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // f[0] is field 3 (state): cutime is field 16, cstime field 17.
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
 const args = process.argv.slice(2);
-const seconds = Number(args[args.indexOf('--seconds') + 1] ?? 2) || 2;
+const argValue = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const seconds = Number(argValue('--seconds') ?? 2) || 2;
 const json = args.includes('--json');
 const withFixtures = args.includes('--fixtures');
+const withE2e = args.includes('--e2e');
+const libArg = argValue('--lib');
+const base = args.includes('--src')
+  ? pathToFileURL(join(import.meta.dirname, '../src/sources')).href
+  : libArg !== undefined
+    ? pathToFileURL(libArg).href
+    : compileLib();
+const ext = args.includes('--src') ? 'ts' : 'js';
+const W = (await import(`${base}/windows/index.${ext}`)) as WinLib;
+const E = (await import(`${base}/evtx/index.${ext}`)) as EvtxLib;
+const { buildWinlogDoc, normaliseWinEvent, normaliseWinlogDoc, precompileWindowsPipelines } = W;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+
 precompileWindowsPipelines();
+const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evtx');
+const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.evtx'))
+  .sort()
+  .map((f) => join(FIXTURES, f));
+
+// First, while the heap is still small (a large heap makes every garbage collection dearer).
+if (withE2e) {
+  const buffers = fixtureFiles.map((f) => readFileSync(f));
+  const bytes = buffers.reduce((a, b) => a + b.length, 0);
+  const mb = bytes / 1e6;
+  let chars = 0; // NDJSON length, kept so the text is not optimised away
+  const pass = (mode: 'read' | 'ecs' | 'ndjson'): number => {
+    let records = 0;
+    for (const buf of buffers) {
+      for (const r of E.readEvtxBuffer(buf, { onProblem: () => {} })) {
+        records++;
+        if (mode === 'read') continue;
+        const out = normaliseWinEvent(r.event);
+        if (out !== undefined && mode === 'ndjson') chars += JSON.stringify(out.doc).length + 1;
+      }
+    }
+    return records;
+  };
+  const rounds = Number(argValue('--rounds') ?? 5) || 5;
+  const timeCpu = (fn: () => number): { s: number; records: number } => {
+    fn(); // warm-up
+    let best = Infinity;
+    let records = 0;
+    for (let i = 0; i < rounds; i++) {
+      const c0 = process.cpuUsage();
+      records = fn();
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1e6);
+    }
+    return { s: best, records };
+  };
+  const out: Array<[string, { s: number; records: number }]> = [
+    ['eqlite EVTX → records (`<Event>` trees)', timeCpu(() => pass('read'))],
+    ['eqlite EVTX → ECS documents', timeCpu(() => pass('ecs'))],
+    ['eqlite EVTX → ECS NDJSON text (JSON.stringify)', timeCpu(() => pass('ndjson'))],
+  ];
+  if (spawnSync('evtxexport', ['-V']).status === 0) {
+    let best = Infinity;
+    for (let i = 0; i < 2; i++) {
+      const c0 = childCpuSeconds();
+      const devnull = openSync('/dev/null', 'w');
+      for (const f of fixtureFiles) spawnSync('evtxexport', ['-f', 'xml', f], { stdio: ['ignore', devnull, 'ignore'] });
+      closeSync(devnull);
+      best = Math.min(best, childCpuSeconds() - c0);
+    }
+    out.push(['evtxexport -f xml (libevtx-utils)', { s: best, records: 0 }]);
+  }
+  const ref = out.find(([n]) => n.startsWith('evtxexport'))?.[1].s;
+  console.log(
+    `\nEVTX → ECS, ${fixtureFiles.length} fixture files, ${mb.toFixed(1)} MB, one thread, best of ${rounds} (evtxexport 2)`,
+  );
+  console.log('| pipeline | CPU s | MB/CPU-s | records/CPU-s | vs evtxexport |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, r] of out) {
+    const vs = ref === undefined ? '' : `${(ref / r.s).toFixed(1)}×`;
+    const rec = r.records > 0 ? fmt(r.records / r.s) : '';
+    console.log(`| ${name} | ${r.s.toFixed(3)} | ${(mb / r.s).toFixed(1)} | ${rec} | ${vs} |`);
+  }
+  if (chars === 0) console.log('(no NDJSON written)');
+}
+
 const POOL = 1024;
 const rows: Array<{ case: string; treeToEcs: number; docToEcs: number; treeWall: number; docWall: number }> = [];
 for (const [name, spec] of CASES) {
@@ -323,9 +442,8 @@ for (const [name, spec] of CASES) {
 }
 if (json) console.log(JSON.stringify(rows));
 else {
-  const fmt = (n: number): string => n.toLocaleString('en');
   console.log(
-    `node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${seconds}s per figure, 1 thread`,
+    `node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${seconds}s per figure, 1 thread, ${base}`,
   );
   console.log(
     '| case | tree→ECS events/CPU-s | doc→ECS events/CPU-s | tree→ECS events/s (wall) | doc→ECS events/s (wall) |',
@@ -337,31 +455,40 @@ else {
 }
 
 if (withFixtures) {
-  const root = join(import.meta.dirname, '../../shared/fixtures/evtx');
-  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.evtx'));
   const byStream = new Map<string, XmlElement[]>();
-  let all: XmlElement[] = [];
-  for (const f of files) {
-    for (const r of readEvtxBuffer(readFileSync(join(root, f)), { onProblem: () => {} })) {
+  const byCode = new Map<string, XmlElement[]>();
+  const all: XmlElement[] = [];
+  for (const f of fixtureFiles) {
+    for (const r of E.readEvtxBuffer(readFileSync(f), { onProblem: () => {} })) {
       const out = normaliseWinEvent(r.event);
       if (out === undefined) continue;
-      const list = byStream.get(out.index) ?? [];
-      list.push(r.event);
-      byStream.set(out.index, list);
+      const push = (m: Map<string, XmlElement[]>, k: string): void => {
+        const list = m.get(k) ?? [];
+        list.push(r.event);
+        m.set(k, list);
+      };
+      push(byStream, out.index);
+      push(
+        byCode,
+        `${out.index.replace(/^logs-|-default$/g, '')} ${String((out.doc.event as { code?: unknown }).code)}`,
+      );
       all.push(r.event);
     }
   }
-  const fmt = (n: number): string => Math.round(n).toLocaleString('en');
-  console.log(`\n${all.length} records of ${files.length} fixture files`);
-  console.log('| data stream | records | tree→ECS events/CPU-s | events/s (wall) |');
+  console.log(`\n${all.length} records of ${fixtureFiles.length} fixture files`);
+  console.log('| records of | records | tree→ECS events/CPU-s | events/s (wall) |');
   console.log('|---|---:|---:|---:|');
+  const busiest = [...byCode.entries()]
+    .filter(([k]) => !k.startsWith('winlog.winlog'))
+    .sort((a, b) => b[1].length - a[1].length)
+    .slice(0, 8);
   const rowsF: Array<[string, XmlElement[]]> = [
     ['all', all],
     ...[...byStream.entries()].sort((a, b) => b[1].length - a[1].length),
+    ...busiest,
   ];
   for (const [name, list] of rowsF) {
     const r = measure((i) => normaliseWinEvent(list[i % list.length]!), seconds);
     console.log(`| ${name} | ${list.length.toLocaleString('en')} | ${fmt(r.cpu)} | ${fmt(r.wall)} |`);
   }
-  all = [];
 }

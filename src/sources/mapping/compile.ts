@@ -1,15 +1,21 @@
 /**
- * Compiles declarative steps (types.ts) into closures, once per mapping. Per event the only work
- * left is the field reads and writes themselves: paths are pre-split, tables are Maps, conditions
- * are closures, and `switch` dispatches on a value with one hash lookup.
+ * Compiles declarative steps (types.ts), once per mapping. Two forms of the same semantics:
+ *
+ * - interpreted (this file): closures per step; paths are pre-split, tables are Maps, conditions
+ *   are closures, `switch` dispatches with one hash lookup. This is the reference form, and what
+ *   the generated form calls for the steps it does not generate.
+ * - generated (codegen.ts, the default): JavaScript source per mapping, and per value of a
+ *   `dispatch` key, so every field access is its own inline-cached property load.
  */
 import { ARGV_SPLITTERS } from './argv.js';
 import { compilePath, isObject, pathText, splitPath, type Accessor } from './path.js';
 import type { Cond, FieldPath, Json, Mapping, MappingRun, Scalar, Step } from './types.js';
 import { convertValue, decodeLong, FAIL, formatMillis, formatSeconds, javaTrim, parseDate } from './values.js';
 
-type Fn = (run: MappingRun) => void;
-type Pred = (run: MappingRun) => boolean;
+import { generateMapping } from './codegen.js';
+
+export type Fn = (run: MappingRun) => void;
+export type Pred = (run: MappingRun) => boolean;
 
 /** Where problems found while mapping one record go. */
 export type MappingReport = (kind: string, message: string) => void;
@@ -26,7 +32,7 @@ export interface CompiledMapping {
 const noReport: MappingReport = () => {};
 
 /** A key no event value can equal (for the default list of a dispatch). */
-const NO_KEY = Symbol('no key');
+export const NO_KEY = Symbol('no key');
 
 /** Deep copy of a constant so that no two events share an array or object. */
 export function cloneJson<T>(v: T): T {
@@ -55,15 +61,17 @@ function absent(v: unknown): boolean {
   return v === undefined || v === null;
 }
 
-function describe(v: unknown): string {
+/** A value as problem messages quote it. */
+export function describe(v: unknown): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v));
   return s.length > 80 ? s.slice(0, 77) + '…' : s;
 }
 
-class Compiler {
+/** The interpreted form: one closure per step. */
+export class Compiler {
   private readonly paths = new Map<string, Accessor>();
 
-  constructor(private readonly name: string) {}
+  constructor(readonly name: string) {}
 
   path(p: FieldPath): Accessor {
     const key = typeof p === 'string' ? p : JSON.stringify(p);
@@ -160,7 +168,7 @@ class Compiler {
     };
   }
 
-  private failure(s: Step, onError: string | undefined): (r: MappingRun, v: unknown, what: string) => void {
+  failure(s: Step, onError: string | undefined): (r: MappingRun, v: unknown, what: string) => void {
     if (onError === 'ignore') return () => {};
     const where = this.where(s);
     return (r, v, what) => r.report('field-conversion', `${where}: cannot convert ${describe(v)} to ${what}`);
@@ -634,10 +642,20 @@ class Compiler {
   }
 }
 
+export interface CompileOptions {
+  /**
+   * `generated` (default): JavaScript generated per mapping and per dispatch value. `interpreted`:
+   * closures per step (the reference semantics; slower). Both give the same documents and problems.
+   */
+  mode?: 'generated' | 'interpreted';
+}
+
 /** Compiles a mapping. Throws on malformed tables (bad paths), never on data. */
-export function compileMapping(mapping: Mapping): CompiledMapping {
+export function compileMapping(mapping: Mapping, options: CompileOptions = {}): CompiledMapping {
   const c = new Compiler(mapping.name);
-  const run = c.steps(mapping.steps);
+  // Always built: it validates every path now, and the generated form calls into it.
+  const interpreted = c.steps(mapping.steps);
+  const run = options.mode === 'interpreted' ? interpreted : generateMapping(mapping.steps, c);
   const name = mapping.name;
   return {
     name,

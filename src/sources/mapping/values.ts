@@ -9,7 +9,6 @@ import type { ConvertType } from './types.js';
 export const FAIL: unique symbol = Symbol('conversion failed');
 export type Converted = unknown | typeof FAIL;
 
-const DECIMAL = /^[+-]?\d+$/;
 const HEX_0X = /^-?0[xX][0-9a-fA-F]+$/;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
@@ -26,10 +25,17 @@ function fitsLong(digits: string, radix: 10 | 16 | 8, neg: boolean): boolean {
 export function toLong(v: unknown): number | typeof FAIL {
   if (typeof v === 'number') return Number.isInteger(v) ? v : FAIL;
   if (typeof v !== 'string') return FAIL;
-  if (DECIMAL.test(v)) {
-    const neg = v.startsWith('-');
-    const digits = v[0] === '-' || v[0] === '+' ? v.slice(1) : v;
-    return fitsLong(digits, 10, neg) ? Number(v) : FAIL;
+  const n = v.length;
+  const c0 = v.charCodeAt(0);
+  const signed = c0 === 0x2b /* + */ || c0 === 0x2d; /* - */
+  // Decimal (/^[+-]?\d+$/), scanned by hand: the common case, on every event.
+  let i = signed ? 1 : 0;
+  if (i < n) {
+    while (i < n && isDigit(v.charCodeAt(i))) i++;
+    if (i === n) {
+      if (n <= 15) return Number(v);
+      return fitsLong(signed ? v.slice(1) : v, 10, c0 === 0x2d) ? Number(v) : FAIL;
+    }
   }
   if (HEX_0X.test(v)) {
     const neg = v.startsWith('-');
@@ -39,6 +45,10 @@ export function toLong(v: unknown): number | typeof FAIL {
     return neg ? -n : n;
   }
   return FAIL;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Java `Long.decode`: sign, then `0x`/`0X`/`#` hexadecimal, `0…` octal, or decimal. */
@@ -242,38 +252,55 @@ export function parseIso8601(v: string, defaultOffsetMinutes = 0): number | type
   return t;
 }
 
-type PatternParser = (v: string, offset: number) => number | typeof FAIL;
+export type PatternParser = (v: string, offset: number) => number | typeof FAIL;
 
 const patternCache = new Map<string, PatternParser>();
 
-/** A Java `DateTimeFormatter` pattern subset: yyyy MM dd HH mm ss SSS(S…) and literals. */
+/**
+ * A Java `DateTimeFormatter` pattern subset: yyyy MM dd HH mm ss SSS(S…) and literals. Every field
+ * has a fixed width (`y…` four digits, others as many as the letter is repeated), so the parser
+ * checks the length, the literal characters and the ASCII digits in place, without a RegExp.
+ */
 function compileJavaPattern(pattern: string): PatternParser {
-  const fields: string[] = [];
-  let re = '^';
+  // Per position: a literal char code, or a digit belonging to field `f` (for the S field, its digits).
+  const lits: Array<[number, number]> = [];
+  const fields: Array<{ f: string; at: number; len: number }> = [];
+  let width = 0;
+  const literal = (text: string): void => {
+    for (let k = 0; k < text.length; k++) lits.push([width++, text.charCodeAt(k)]);
+  };
   for (let i = 0; i < pattern.length;) {
     const c = pattern[i]!;
     if (c === "'") {
       const end = pattern.indexOf("'", i + 1);
-      const lit = pattern.slice(i + 1, end < 0 ? pattern.length : end);
-      re += lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      literal(pattern.slice(i + 1, end < 0 ? pattern.length : end));
       i = end < 0 ? pattern.length : end + 1;
       continue;
     }
     let j = i;
     while (j < pattern.length && pattern[j] === c) j++;
-    const run = pattern.slice(i, j);
     if ('yMdHmsS'.includes(c)) {
-      fields.push(c);
-      re += c === 'S' ? `(\\d{${run.length}})` : c === 'y' ? '(\\d{4})' : `(\\d{${run.length}})`;
-    } else {
-      re += run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
+      const len = c === 'y' ? 4 : j - i;
+      fields.push({ f: c, at: width, len });
+      width += len;
+    } else literal(pattern.slice(i, j));
     i = j;
   }
-  const rx = new RegExp(re + '$');
+  const num = (v: string, at: number, len: number): number => {
+    let x = 0;
+    for (let k = at; k < at + len; k++) x = x * 10 + (v.charCodeAt(k) - 48);
+    return x;
+  };
   return (v, offset) => {
-    const m = rx.exec(v);
-    if (m === null) return FAIL;
+    if (v.length !== width) return FAIL;
+    for (let k = 0; k < lits.length; k++) if (v.charCodeAt(lits[k]![0]) !== lits[k]![1]) return FAIL;
+    for (let k = 0; k < fields.length; k++) {
+      const { at, len } = fields[k]!;
+      for (let q = at; q < at + len; q++) {
+        const d = v.charCodeAt(q);
+        if (d < 48 || d > 57) return FAIL;
+      }
+    }
     let y = 1970;
     let mo = 1;
     let d = 1;
@@ -281,19 +308,31 @@ function compileJavaPattern(pattern: string): PatternParser {
     let mi = 0;
     let s = 0;
     let ms = 0;
-    fields.forEach((f, k) => {
-      const g = m[k + 1]!;
-      if (f === 'y') y = Number(g);
-      else if (f === 'M') mo = Number(g);
-      else if (f === 'd') d = Number(g);
-      else if (f === 'H') h = Number(g);
-      else if (f === 'm') mi = Number(g);
-      else if (f === 's') s = Number(g);
-      else ms = fractionMillis(g);
-    });
+    // A field written twice keeps its last value (as the former RegExp groups did).
+    for (let k = 0; k < fields.length; k++) {
+      const { f, at, len } = fields[k]!;
+      if (f === 'y') y = num(v, at, len);
+      else if (f === 'M') mo = num(v, at, len);
+      else if (f === 'd') d = num(v, at, len);
+      else if (f === 'H') h = num(v, at, len);
+      else if (f === 'm') mi = num(v, at, len);
+      else if (f === 's') s = num(v, at, len);
+      // Fraction digits to whole milliseconds, truncated (fractionMillis).
+      else ms = len >= 3 ? num(v, at, 3) : num(v, at, len) * (len === 1 ? 100 : 10);
+    }
     const t = utcMillis(y, mo, d, h, mi, s, ms);
     return t === FAIL ? FAIL : t - offset * 60_000;
   };
+}
+
+/** The parser of a Java-style pattern (compiled once per pattern). */
+export function patternParser(format: string): PatternParser {
+  let p = patternCache.get(format);
+  if (p === undefined) {
+    p = compileJavaPattern(format);
+    patternCache.set(format, p);
+  }
+  return p;
 }
 
 /** Parses a date with one format; returns epoch milliseconds (truncated) or FAIL. */
@@ -309,12 +348,7 @@ export function parseDate(v: unknown, format: string, offsetMinutes = 0): number
   }
   if (typeof v !== 'string') return FAIL;
   if (format === 'ISO8601') return parseIso8601(v, offsetMinutes);
-  let p = patternCache.get(format);
-  if (p === undefined) {
-    p = compileJavaPattern(format);
-    patternCache.set(format, p);
-  }
-  return p(v, offsetMinutes);
+  return patternParser(format)(v, offsetMinutes);
 }
 
 const HOUR = 3_600_000;

@@ -1,0 +1,752 @@
+/**
+ * The generated form of a mapping: the step table compiled to JavaScript source (`new Function`),
+ * with exactly the semantics of the interpreted form (compile.ts), which stays the reference.
+ *
+ * Why: in the interpreted form every path read goes through one shared accessor closure, so V8's
+ * inline caches there see every document shape and go megamorphic; each step is an indirect call.
+ * Generated code gives every field access its own property load site (monomorphic per event id),
+ * no calls between steps, and constant tables folded into literals.
+ *
+ * `dispatch` steps are specialised per key value (the event id): the first event with a given key
+ * compiles a function holding only the steps for that key, with conditions on the key and lookups
+ * keyed by it folded to constants; later events pay one Map lookup. Keys that no condition or
+ * lookup names share one function. Steps the generator does not handle (and `script` bodies,
+ * `test` conditions) run the interpreter's closures, so both forms share one definition of every
+ * operation.
+ */
+import { ARGV_SPLITTERS } from './argv.js';
+import { cloneJson, describe, NO_KEY, type Compiler, type Fn } from './compile.js';
+import { pathText, splitPath } from './path.js';
+import type { Cond, FieldPath, Json, MappingRun, Scalar, Step } from './types.js';
+import {
+  decodeLong,
+  FAIL,
+  formatMillis,
+  formatSeconds,
+  javaTrim,
+  parseDate,
+  parseIso8601,
+  patternParser,
+  toBoolean,
+  toDouble,
+  toIp,
+  toLong,
+} from './values.js';
+
+/** Runtime helpers the generated code calls (bound to constants in its outer scope). */
+const HELPERS = {
+  isArray: Array.isArray,
+  clone: cloneJson,
+  describe,
+  FAIL,
+  toLong,
+  decodeLong,
+  toDouble,
+  toBoolean,
+  toIp,
+  parseIso8601,
+  parseDate,
+  formatMillis,
+  formatSeconds,
+  javaTrim,
+  parseHashList,
+  flagNames,
+  stringify: JSON.stringify,
+  isFinite: Number.isFinite,
+};
+const HELPER_NAMES = Object.keys(HELPERS);
+
+/** Most keys a dispatch remembers individually (beyond, unlisted keys take the slower path). */
+const DISPATCH_CACHE_MAX = 4096;
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function prop(obj: string, key: string): string {
+  return IDENT.test(key) ? `${obj}.${key}` : `${obj}[${JSON.stringify(key)}]`;
+}
+
+/** `isObject(x)` inline (object, not null, not an array). */
+function isObj(x: string): string {
+  return `(${x} !== null && typeof ${x} === "object" && !isArray(${x}))`;
+}
+
+function sameSegments(a: FieldPath, b: FieldPath): boolean {
+  const x = splitPath(a);
+  const y = splitPath(b);
+  return x.length === y.length && x.every((s, i) => s === y[i]);
+}
+
+/**
+ * `SHA1=…,MD5=…` → `{ sha1, md5 }` (lower case, all-zero values left out), pushing kept values to
+ * `related` when given; undefined when a pair has no value separator (the step then fails).
+ */
+export function parseHashList(
+  v: string,
+  ps: string,
+  vs: string,
+  related: string[] | undefined,
+): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  if (ps.length === 0) {
+    // String.split('') splits into code units: rare enough for the plain algorithm.
+    for (const pair of v.split(ps)) {
+      const at = pair.indexOf(vs);
+      if (at < 0) return undefined;
+      const val = pair.slice(at + vs.length).toLowerCase();
+      if (allZeros(val)) continue;
+      out[pair.slice(0, at).toLowerCase()] = val;
+      related?.push(val);
+    }
+    return out;
+  }
+  let start = 0;
+  for (;;) {
+    let end = v.indexOf(ps, start);
+    if (end < 0) end = v.length;
+    // The first separator at or after `start`; one that does not fit before `end` means none in the pair.
+    const at = v.indexOf(vs, start);
+    if (at < 0 || at + vs.length > end) return undefined;
+    const val = v.slice(at + vs.length, end).toLowerCase();
+    if (!allZeros(val)) {
+      out[v.slice(start, at).toLowerCase()] = val;
+      related?.push(val);
+    }
+    if (end === v.length) return out;
+    start = end + ps.length;
+  }
+}
+
+function allZeros(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x30) return false;
+  return true;
+}
+
+/** Names of the masks fully set in `low` (the `flags` step). */
+function flagNames(low: number, table: ReadonlyArray<readonly [number, string]>): string[] {
+  const names: string[] = [];
+  for (const [m, name] of table) if ((low & m) >>> 0 === m) names.push(name);
+  return names;
+}
+
+/** What is known, while generating, about the value of a dispatch key. */
+interface KeyFold {
+  on: readonly string[];
+  /** The key's value (a listed key), or NO_KEY: a value equal to none of `listed`. */
+  value: unknown;
+}
+
+/** One generated function: its constants, temporaries and source. */
+class Unit {
+  private readonly consts: unknown[] = [];
+  private readonly constIndex = new Map<unknown, number>();
+  private temps = 0;
+  private maxTemps = 0;
+  private labels = 0;
+
+  /** Name of a constant bound in the generated function's scope. */
+  k(v: unknown): string {
+    let i = this.constIndex.get(v);
+    if (i === undefined) {
+      i = this.consts.length;
+      this.consts.push(v);
+      this.constIndex.set(v, i);
+    }
+    return `k${i}`;
+  }
+
+  tmp(): string {
+    const n = `t${this.temps++}`;
+    if (this.temps > this.maxTemps) this.maxTemps = this.temps;
+    return n;
+  }
+
+  /** Temporaries live within one step: each step starts again from t0. */
+  resetTemps(): void {
+    this.temps = 0;
+  }
+
+  label(): string {
+    return `L${this.labels++}`;
+  }
+
+  build(name: string, body: string): Fn {
+    const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
+    const temps = Array.from({ length: this.maxTemps }, (_, i) => `t${i}`);
+    const fname = name.replace(/[^A-Za-z0-9_$]/g, '_');
+    const src =
+      `"use strict";\nconst { ${HELPER_NAMES.join(', ')} } = H;\n` +
+      (consts.length > 0 ? `const ${consts.join(', ')};\n` : '') +
+      `return function ${fname}(run) {\nlet doc = run.doc, vars = run.vars;\n` +
+      (temps.length > 0 ? `let ${temps.join(', ')};\n` : '') +
+      `${body}\n};`;
+    // The source is built only from the step table (names and strings escaped above).
+    return new Function('H', 'K', src)(HELPERS, this.consts) as Fn;
+  }
+
+  /** A constant as an expression creating a fresh copy (what `cloneJson` of it gives). */
+  constant(v: Json | undefined): string {
+    if (v === undefined) return 'undefined';
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'string':
+        return JSON.stringify(v);
+      case 'boolean':
+        return String(v);
+      case 'number':
+        return Number.isFinite(v) && !Object.is(v, -0) ? `(${String(v)})` : this.k(v);
+    }
+    if (Array.isArray(v)) {
+      const items: string[] = [];
+      for (let i = 0; i < v.length; i++) items.push(this.constant(v[i] as Json | undefined));
+      return `[${items.join(', ')}]`;
+    }
+    const o = v as { readonly [k: string]: Json };
+    const parts: string[] = [];
+    for (const key in o) {
+      // A literal `__proto__:` sets the prototype; leave such objects to cloneJson.
+      if (key === '__proto__') return `clone(${this.k(v)})`;
+      parts.push(`${JSON.stringify(key)}: ${this.constant(o[key])}`);
+    }
+    return `{${parts.join(', ')}}`;
+  }
+
+  /** Root variable and segments of a path (`$x…` addresses the scratch variables). */
+  private split(path: FieldPath): { root: string; segs: string[] } {
+    const segs = splitPath(path);
+    if (segs[0]!.startsWith('$')) return { root: 'vars', segs: [segs[0]!.slice(1), ...segs.slice(1)] };
+    return { root: 'doc', segs };
+  }
+
+  /** An expression reading the path (Accessor.get). */
+  get(path: FieldPath): string {
+    const { root, segs } = this.split(path);
+    const conds: string[] = [];
+    // The interpreter's generic walk (four segments and more) also checks the root.
+    if (segs.length >= 4) conds.push(isObj(root));
+    let cur = root;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const t = this.tmp();
+      conds.push(`(${t} = ${prop(cur, segs[i]!)}) !== null && typeof ${t} === "object" && !isArray(${t})`);
+      cur = t;
+    }
+    const last = prop(cur, segs[segs.length - 1]!);
+    return conds.length === 0 ? last : `(${conds.join(' && ')} ? ${last} : undefined)`;
+  }
+
+  /** Statements writing `value` (an expression evaluated once) to the path (Accessor.set). */
+  set(path: FieldPath, value: string): string {
+    const { root, segs } = this.split(path);
+    if (segs.length === 1) return `${prop(root, segs[0]!)} = ${value};`;
+    const l = this.label();
+    let out = `${l}: {\n`;
+    let cur = root;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const t = this.tmp();
+      const at = prop(cur, segs[i]!);
+      out += `${t} = ${at};\nif (${t} === undefined || ${t} === null) ${at} = ${t} = {};\nelse if (typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
+      cur = t;
+    }
+    return `${out}${prop(cur, segs[segs.length - 1]!)} = ${value};\n}`;
+  }
+
+  /** Statements deleting the path (Accessor.del). */
+  del(path: FieldPath): string {
+    const { root, segs } = this.split(path);
+    if (segs.length === 1) return `delete ${prop(root, segs[0]!)};`;
+    const l = this.label();
+    let out = `${l}: {\n`;
+    let cur = root;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const t = this.tmp();
+      out += `${t} = ${prop(cur, segs[i]!)};\nif (${t} === null || typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
+      cur = t;
+    }
+    return `${out}delete ${prop(cur, segs[segs.length - 1]!)};\n}`;
+  }
+
+  /** `x` is one of the values (SameValueZero, as Set.has). */
+  oneOf(x: string, values: readonly unknown[]): string {
+    if (values.length === 0) return 'false';
+    if (values.length > 8) return `${this.k(new Set(values))}.has(${x})`;
+    return `(${values.map((v) => (typeof v === 'number' && Number.isNaN(v) ? `${x} !== ${x}` : `${x} === ${this.scalar(v)}`)).join(' || ')})`;
+  }
+
+  /** A scalar as an expression (the same value, not a copy). */
+  scalar(v: unknown): string {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || v === undefined)
+      return this.constant(v as Json | undefined);
+    if (typeof v === 'number') return this.constant(v);
+    return this.k(v);
+  }
+
+  /** The interpreter's `skipper`: absent, or one of `skip` (and `''` when ignoring empties). */
+  skip(x: string, skip: readonly Scalar[] | undefined, ignoreEmpty: boolean): string {
+    const values: unknown[] = [...(skip ?? [])];
+    if (ignoreEmpty) values.push('');
+    const listed = values.filter((v) => v !== null);
+    const base = `${x} === undefined || ${x} === null`;
+    return listed.length === 0 ? `(${base})` : `(${base} || ${this.oneOf(x, listed)})`;
+  }
+}
+
+/** Whether evaluating a condition can have effects (a `test` function, a stateful RegExp). */
+function effectful(c: Cond): boolean {
+  if ('test' in c) return true;
+  if ('matches' in c) return c.pattern.global || c.pattern.sticky;
+  if ('all' in c) return c.all.some(effectful);
+  if ('any' in c) return c.any.some(effectful);
+  if ('not' in c) return effectful(c.not);
+  return false;
+}
+
+/** Values a dispatch key is compared with anywhere in its steps (conditions on it, lookups keyed by it). */
+function listedKeys(on: FieldPath, steps: readonly Step[], into: Set<unknown>): void {
+  const cond = (c: Cond): void => {
+    if ('eq' in c && sameSegments(c.eq, on)) into.add(c.value);
+    else if ('ne' in c && sameSegments(c.ne, on)) into.add(c.value);
+    else if ('in' in c && sameSegments(c.in, on)) for (const v of c.values) into.add(v);
+    else if ('all' in c) c.all.forEach(cond);
+    else if ('any' in c) c.any.forEach(cond);
+    else if ('not' in c) cond(c.not);
+  };
+  for (const s of steps) {
+    if (s.if !== undefined) cond(s.if);
+    if (s.op === 'when') {
+      cond(s.cond);
+      listedKeys(on, s.then, into);
+      if (s.else !== undefined) listedKeys(on, s.else, into);
+    } else if (s.op === 'lookup' && sameSegments(s.key, on)) {
+      for (const k of Object.keys(s.table)) into.add(k);
+    }
+  }
+}
+
+/** The generator of one mapping. */
+class Generator {
+  constructor(private readonly interp: Compiler) {}
+
+  /** Code for a step list. */
+  steps(u: Unit, steps: readonly Step[], folds: readonly KeyFold[]): string {
+    return steps.map((s) => this.step(u, s, folds)).join('\n');
+  }
+
+  step(u: Unit, s: Step, folds: readonly KeyFold[]): string {
+    if (s.if === undefined) return this.body(u, s, folds);
+    u.resetTemps();
+    const c = this.cond(u, s.if, folds);
+    if (c === 'false') return '';
+    const body = this.body(u, s, folds);
+    return c === 'true' ? body : `if (${c}) {\n${body}\n}`;
+  }
+
+  /** A step the generator leaves to the interpreter: its closure, called with the run. */
+  private interpreted(u: Unit, fn: (run: MappingRun) => unknown): string {
+    return `${u.k(fn)}(run);\ndoc = run.doc; vars = run.vars;`;
+  }
+
+  /** A condition's value when a dispatch key fold decides it. */
+  private folded(c: Cond, folds: readonly KeyFold[]): boolean | undefined {
+    for (const f of folds) {
+      const known = f.value !== NO_KEY;
+      if ('eq' in c && sameSegments(c.eq, f.on)) return known && f.value === c.value;
+      if ('ne' in c && sameSegments(c.ne, f.on)) return !(known && f.value === c.value);
+      if ('in' in c && sameSegments(c.in, f.on)) return known && new Set<unknown>(c.values).has(f.value);
+    }
+    return undefined;
+  }
+
+  /** A condition as an expression (`true`/`false` when known while generating). */
+  cond(u: Unit, c: Cond, folds: readonly KeyFold[]): string {
+    const f = this.folded(c, folds);
+    if (f !== undefined) return String(f);
+    if ('exists' in c) {
+      const t = u.tmp();
+      return `((${t} = ${u.get(c.exists)}) !== undefined && ${t} !== null)`;
+    }
+    if ('missing' in c) {
+      const t = u.tmp();
+      return `((${t} = ${u.get(c.missing)}) === undefined || ${t} === null)`;
+    }
+    if ('present' in c) {
+      const t = u.tmp();
+      const except = ['', ...(c.except ?? [])].filter((v) => v !== null);
+      return `((${t} = ${u.get(c.present)}) !== undefined && ${t} !== null && !${u.oneOf(t, except)})`;
+    }
+    if ('eq' in c) return `(${u.get(c.eq)} === ${u.scalar(c.value)})`;
+    if ('ne' in c) return `(${u.get(c.ne)} !== ${u.scalar(c.value)})`;
+    if ('in' in c) {
+      const t = u.tmp();
+      return `(${t} = ${u.get(c.in)}, ${u.oneOf(t, c.values)})`;
+    }
+    if ('matches' in c) {
+      const t = u.tmp();
+      return `(typeof (${t} = ${u.get(c.matches)}) === "string" && ${u.k(c.pattern)}.test(${t}))`;
+    }
+    if ('all' in c || 'any' in c) {
+      const all = 'all' in c;
+      const list = all ? c.all : (c as { any: readonly Cond[] }).any;
+      // Short-circuit order kept; a decided operand ends (or drops out of) the chain.
+      const parts: string[] = [];
+      for (const x of list) {
+        const e = this.cond(u, x, folds);
+        if (e === String(all)) continue;
+        if (e === String(!all)) {
+          parts.push(e);
+          break;
+        }
+        parts.push(e);
+      }
+      if (parts.length === 0) return String(all);
+      const last = parts[parts.length - 1];
+      if (last === String(!all) && !list.slice(0, parts.length - 1).some(effectful)) return String(!all);
+      return `(${parts.join(all ? ' && ' : ' || ')})`;
+    }
+    if ('not' in c) {
+      const e = this.cond(u, c.not, folds);
+      return e === 'true' ? 'false' : e === 'false' ? 'true' : `!${e}`;
+    }
+    // `test`: a function of the run; it may replace doc or vars.
+    const t = u.tmp();
+    return `(${t} = ${u.k(c.test)}(run), doc = run.doc, vars = run.vars, ${t})`;
+  }
+
+  private fail(u: Unit, s: Step, onError: string | undefined, x: string, what: string): string {
+    if (onError === 'ignore') return '';
+    const where = this.interp.where(s);
+    return `run.report("field-conversion", ${JSON.stringify(`${where}: cannot convert `)} + describe(${x}) + ${JSON.stringify(` to ${what}`)});`;
+  }
+
+  body(u: Unit, s: Step, folds: readonly KeyFold[]): string {
+    u.resetTemps();
+    switch (s.op) {
+      case 'set': {
+        const v = u.tmp();
+        const assign = `${v} = ${u.constant(s.value)};\n${u.set(s.field, v)}`;
+        if (s.override === false) {
+          const t = u.tmp();
+          return `if ((${t} = ${u.get(s.field)}) === undefined || ${t} === null) {\n${assign}\n}`;
+        }
+        return assign;
+      }
+      case 'copy': {
+        const v = u.tmp();
+        const keep = s.override === false;
+        const d = keep ? u.tmp() : '';
+        const guard = keep ? ` && ((${d} = ${u.get(s.field)}) === undefined || ${d} === null)` : '';
+        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)}${guard}) {\nif (typeof ${v} === "object" && ${v} !== null) ${v} = clone(${v});\n${u.set(s.field, v)}\n}`;
+      }
+      case 'rename': {
+        const v = u.tmp();
+        // Elasticsearch's rename refuses to overwrite an existing field (the pipelines ignore the failure).
+        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)} && ${u.get(s.field)} === undefined) {\n${u.del(s.from)}\n${u.set(s.field, v)}\n}`;
+      }
+      case 'convert': {
+        const src = s.from ?? s.field;
+        const v = u.tmp();
+        const c = u.tmp();
+        let conv: string;
+        switch (s.type) {
+          case 'string':
+            // Never absent here (skipped above).
+            conv = `typeof ${v} === "string" ? ${v} : typeof ${v} === "object" ? stringify(${v}) : String(${v})`;
+            break;
+          case 'long':
+            conv = `toLong(${v})`;
+            break;
+          case 'decode':
+            conv = `decodeLong(${v})`;
+            break;
+          case 'double':
+            conv = `toDouble(${v})`;
+            break;
+          case 'boolean':
+            conv = `toBoolean(${v})`;
+            break;
+          case 'ip':
+            conv = `toIp(${v})`;
+            break;
+        }
+        const remove = s.removeSource === true && s.from !== undefined ? `\n${u.del(s.from)}` : '';
+        return `${v} = ${u.get(src)};\nif (!${u.skip(v, s.skip, true)}) {\n${c} = ${conv};\nif (${c} === FAIL) {\n${this.fail(u, s, s.onError, v, s.type)}\n} else {\n${u.set(s.field, c)}${remove}\n}\n}`;
+      }
+      case 'date': {
+        const v = u.tmp();
+        const t = u.tmp();
+        const l = u.label();
+        const offset = s.timezoneOffsetMinutes ?? 0;
+        const fmt = s.precision === 'seconds' ? 'formatSeconds' : 'formatMillis';
+        let tries = '';
+        for (const f of s.formats) {
+          const parse =
+            f === 'ISO8601'
+              ? `typeof ${v} === "string" ? parseIso8601(${v}, ${offset}) : FAIL`
+              : f === 'UNIX' || f === 'UNIX_MS'
+                ? `parseDate(${v}, ${JSON.stringify(f)}, ${offset})`
+                : `typeof ${v} === "string" ? ${u.k(patternParser(f))}(${v}, ${offset}) : FAIL`;
+          const r = u.tmp();
+          tries += `${t} = ${parse};\nif (${t} !== FAIL && isFinite(${t})) {\n${r} = ${fmt}(${t});\n${u.set(s.field, r)}\nbreak ${l};\n}\n`;
+        }
+        const what = `date (${s.formats.join(', ')})`;
+        return `${l}: {\n${v} = ${u.get(s.from)};\nif (${u.skip(v, s.skip, true)}) break ${l};\n${tries}${this.fail(u, s, s.onError, v, what)}\n}`;
+      }
+      case 'lookup': {
+        const fold = folds.find((f) => f.value !== NO_KEY && sameSegments(f.on, s.key));
+        if (fold === undefined) return this.interpreted(u, this.interp.body(s));
+        const k = fold.value;
+        if (k === undefined || k === null) return '';
+        const entry = new Map(Object.entries(s.table)).get(typeof k === 'string' ? k : String(k));
+        if (entry === undefined) return '';
+        const base = pathText(s.into);
+        const out: string[] = [];
+        for (const [f, val] of Object.entries(entry)) {
+          const t = u.tmp();
+          out.push(`${t} = ${u.constant(val)};\n${u.set(`${base}.${f}`, t)}`);
+        }
+        return out.join('\n');
+      }
+      case 'map': {
+        const v = u.tmp();
+        const e = u.tmp();
+        const table = new Map<string, Json>(Object.entries(s.table));
+        const convert = s.keyCase === 'lower' ? '.toLowerCase()' : s.keyCase === 'upper' ? '.toUpperCase()' : '';
+        // Table values are JSON (never undefined): undefined means "not in the table".
+        const dflt = s.default === undefined ? '' : `\nif (${e} === undefined) ${e} = ${u.k(s.default)};`;
+        return `${v} = ${u.get(s.from)};\nif (${v} !== undefined && ${v} !== null && typeof ${v} !== "object") {\n${e} = ${u.k(table)}.get(String(${v})${convert});${dflt}\nif (${e} !== undefined) {\nif (typeof ${e} === "object" && ${e} !== null) ${e} = clone(${e});\n${u.set(s.field, e)}\n}\n}`;
+      }
+      case 'flags': {
+        const v = u.tmp();
+        const n = u.tmp();
+        const names = u.tmp();
+        const table = s.table.map(([m, name]) => [m >>> 0, name] as const);
+        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, true)}) {\n${n} = decodeLong(${v});\nif (${n} === FAIL) {\n${this.fail(u, s, s.onError, v, 'a number')}\n} else {\n${names} = flagNames(${n} >>> 0, ${u.k(table)});\nif (${names}.length > 0) {\n${u.set(s.field, names)}\n}\n}\n}`;
+      }
+      case 'basename': {
+        const v = u.tmp();
+        const idx = u.tmp();
+        const name = u.tmp();
+        const d = u.tmp();
+        const seps = s.separators ?? '\\';
+        const whole = s.whenNoSeparator === 'whole';
+        const keep = s.keepExisting !== false;
+        let find = `${idx} = -1;\n`;
+        for (let i = 0; i < seps.length; i++)
+          find += `${idx} = Math.max(${idx}, ${v}.lastIndexOf(${JSON.stringify(seps[i])}));\n`;
+        const guard = keep ? ` && ((${d} = ${u.get(s.field)}) === undefined || ${d} === null)` : '';
+        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, true)} && typeof ${v} === "string"${guard}) {\n${find}${name} = ${idx} < 0 ? ${whole ? v : '""'} : ${v}.slice(${idx} + 1);\nif (${name} !== "") {\n${u.set(s.field, name)}\n}\n}`;
+      }
+      case 'domainUser': {
+        const v = u.tmp();
+        const i = u.tmp();
+        const j = u.tmp();
+        const a = u.tmp();
+        const b = u.tmp();
+        const p = u.tmp();
+        const sep = JSON.stringify(s.separator ?? '\\');
+        const len = (s.separator ?? '\\').length;
+        // Java's String.split drops trailing empty strings; exactly two parts are wanted.
+        return (
+          `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, true)} && typeof ${v} === "string") {\n` +
+          `${a} = undefined;\n${i} = ${v}.indexOf(${sep});\n` +
+          `if (${i} >= 0 && ${len} > 0) {\n${j} = ${v}.indexOf(${sep}, ${i} + ${len});\n` +
+          `if (${j} < 0) {\n${b} = ${v}.slice(${i} + ${len});\nif (${b} !== "") ${a} = ${v}.slice(0, ${i});\n}\n` +
+          `else {\n${p} = ${v}.split(${sep});\nwhile (${p}.length > 0 && ${p}[${p}.length - 1] === "") ${p}.pop();\n` +
+          `if (${p}.length === 2) {\n${a} = ${p}[0];\n${b} = ${p}[1];\n}\n}\n` +
+          `} else if (${len} === 0) {\n${p} = ${v}.split("");\nwhile (${p}.length > 0 && ${p}[${p}.length - 1] === "") ${p}.pop();\n` +
+          `if (${p}.length === 2) {\n${a} = ${p}[0];\n${b} = ${p}[1];\n}\n}\n` +
+          `if (${a} !== undefined) {\nif (${a} !== "") {\n${u.set(s.domain, a)}\n}\nif (${b} !== "") {\n${u.set(s.name, b)}\n}\n}\n}`
+        );
+      }
+      case 'hashList': {
+        const v = u.tmp();
+        const rel = u.tmp();
+        const o = u.tmp();
+        const ps = JSON.stringify(s.pairSeparator ?? ',');
+        const vsText = s.valueSeparator ?? '=';
+        const vs = JSON.stringify(vsText);
+        const where = this.interp.where(s);
+        const related = s.related === undefined ? '' : `\nif (${rel}.length > 0) {\n${u.set(s.related, rel)}\n}`;
+        return (
+          `${v} = ${u.get(s.from)};\nif (typeof ${v} === "string") {\n${rel} = ${s.related === undefined ? 'undefined' : '[]'};\n` +
+          `${o} = parseHashList(${v}, ${ps}, ${vs}, ${rel});\n` +
+          `if (${o} === undefined) run.report("field-format", ${JSON.stringify(`${where}: hash list `)} + describe(${v}) + ${JSON.stringify(` has an entry without "${vsText}"`)});\n` +
+          `else {\n${u.set(s.field, o)}${related}\n}\n}`
+        );
+      }
+      case 'clean': {
+        const o = u.tmp();
+        const k = u.tmp();
+        const x = u.tmp();
+        const left = u.tmp();
+        const values = s.values.filter((v) => v !== null);
+        const dropNull = s.values.includes(null);
+        const tests: string[] = [];
+        if (s.dropUndefined !== false) tests.push(`${x} === undefined`);
+        if (dropNull) tests.push(`${x} === null`);
+        if (values.length > 0) tests.push(u.oneOf(x, values));
+        const drop = tests.length === 0 ? 'false' : tests.join(' || ');
+        const empty = s.removeIfEmpty === true ? `\nif (${left} === 0) {\n${u.del(s.field)}\n}` : '';
+        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
+      }
+      case 'argv': {
+        const v = u.tmp();
+        const list = u.tmp();
+        const split = u.k(ARGV_SPLITTERS[s.algorithm]);
+        const count = s.count === undefined ? '' : `\n${u.set(s.count, `${list}.length`)}`;
+        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)} && typeof ${v} === "string") {\n${list} = ${split}(${v});\n${u.set(s.args, list)}${count}\n}`;
+      }
+      case 'append': {
+        const v = u.tmp();
+        const cur = u.tmp();
+        const i = u.tmp();
+        const it = u.tmp();
+        const unique = s.unique !== false;
+        const src = s.from !== undefined ? u.get(s.from) : s.value !== undefined ? u.constant(s.value) : 'undefined';
+        const add = (x: string): string =>
+          `${unique ? `if (!${cur}.includes(${x})) ` : ''}${cur}.push(typeof ${x} === "object" && ${x} !== null ? clone(${x}) : ${x});`;
+        return (
+          `${v} = ${src};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)}) {\n${cur} = ${u.get(s.field)};\n` +
+          `if (!isArray(${cur})) {\n${cur} = ${cur} === undefined || ${cur} === null ? [] : [${cur}];\n${u.set(s.field, cur)}\n}\n` +
+          `if (isArray(${v})) for (${i} = 0; ${i} < ${v}.length; ${i}++) {\n${it} = ${v}[${i}];\n${add(it)}\n}\nelse {\n${add(v)}\n}\n}`
+        );
+      }
+      case 'remove': {
+        // Fields sharing a parent are deleted with one walk to that parent (as the interpreter does).
+        const groups = new Map<string, { parent: string[] | undefined; field: FieldPath; keys: string[] }>();
+        for (const f of s.fields) {
+          const segs = splitPath(f);
+          const parentSegs = segs.slice(0, -1);
+          const key = parentSegs.length === 0 ? `single:${pathText(f)}` : JSON.stringify(parentSegs);
+          let g = groups.get(key);
+          if (g === undefined) {
+            g = { parent: parentSegs.length > 0 ? parentSegs : undefined, field: f, keys: [] };
+            groups.set(key, g);
+          }
+          g.keys.push(segs[segs.length - 1]!);
+        }
+        const out: string[] = [];
+        for (const g of groups.values()) {
+          if (g.parent === undefined) {
+            out.push(u.del(g.field));
+            continue;
+          }
+          const o = u.tmp();
+          out.push(
+            `${o} = ${u.get(g.parent)};\nif (${isObj(o)}) {\n${g.keys.map((k) => `delete ${prop(o, k)};`).join('\n')}\n}`,
+          );
+        }
+        return out.join('\n');
+      }
+      case 'split': {
+        const v = u.tmp();
+        const parts = u.tmp();
+        const sep = typeof s.separator === 'string' ? JSON.stringify(s.separator) : u.k(s.separator);
+        const trim =
+          s.preserveTrailing === true
+            ? ''
+            : `\nif (${parts}.length > 1) while (${parts}.length > 1 && ${parts}[${parts}.length - 1] === "") ${parts}.pop();`;
+        return `${v} = ${u.get(s.from ?? s.field)};\nif (!${u.skip(v, s.skip, false)} && typeof ${v} === "string") {\n${parts} = ${v}.split(${sep});${trim}\n${u.set(s.field, parts)}\n}`;
+      }
+      case 'lowercase':
+      case 'uppercase':
+      case 'trim': {
+        const v = u.tmp();
+        const r = u.tmp();
+        const f =
+          s.op === 'lowercase' ? `${v}.toLowerCase()` : s.op === 'uppercase' ? `${v}.toUpperCase()` : `javaTrim(${v})`;
+        return `${v} = ${u.get(s.from ?? s.field)};\nif (typeof ${v} === "string") {\n${r} = ${f};\n${u.set(s.field, r)}\n}`;
+      }
+      case 'gsub': {
+        const v = u.tmp();
+        const r = u.tmp();
+        const re = new RegExp(
+          s.pattern.source,
+          s.pattern.flags.includes('g') ? s.pattern.flags : s.pattern.flags + 'g',
+        );
+        return `${v} = ${u.get(s.from ?? s.field)};\nif (typeof ${v} === "string") {\n${r} = ${v}.replace(${u.k(re)}, ${JSON.stringify(s.replacement)});\n${u.set(s.field, r)}\n}`;
+      }
+      case 'concat': {
+        const out = u.tmp();
+        const x = u.tmp();
+        let code = `${out} = "";\n`;
+        for (const p of s.parts) {
+          if (typeof p === 'string') code += `${out} += ${JSON.stringify(p)};\n`;
+          else
+            code += `${x} = ${u.get(p.field)};\nif (${x} !== undefined && ${x} !== null) ${out} += typeof ${x} === "string" ? ${x} : stringify(${x});\n`;
+        }
+        return `${code}${u.set(s.field, out)}`;
+      }
+      case 'when': {
+        const c = this.cond(u, s.cond, folds);
+        const then = c === 'false' ? '' : this.steps(u, s.then, folds);
+        const other = s.else === undefined || c === 'true' ? '' : this.steps(u, s.else, folds);
+        if (c === 'true') return then;
+        if (c === 'false') return other;
+        return other === '' ? `if (${c}) {\n${then}\n}` : `if (${c}) {\n${then}\n} else {\n${other}\n}`;
+      }
+      case 'dispatch':
+        return this.dispatch(u, s, folds);
+      case 'script': {
+        const where = `${this.interp.name}: script ${s.name}`;
+        const e = u.tmp();
+        // A failing script behaves like a Painless script with ignore_failure: reported, skipped.
+        return `try {\n${u.k(s.run)}(run);\n} catch (${e}) {\nrun.report("mapping-script", ${JSON.stringify(`${where}: `)} + (${e} instanceof Error ? ${e}.message : String(${e})));\n}\ndoc = run.doc; vars = run.vars;`;
+      }
+      case 'prune':
+      case 'json':
+      case 'switch':
+        return this.interpreted(u, this.interp.body(s));
+    }
+  }
+
+  /**
+   * `dispatch`: one generated function per key class (each listed value, and one for all other
+   * values), made on first use and remembered per key value.
+   */
+  private dispatch(u: Unit, s: Extract<Step, { op: 'dispatch' }>, folds: readonly KeyFold[]): string {
+    const on = splitPath(s.on);
+    const onText = pathText(s.on);
+    // Steps pre-selected by a top-level `in`/`eq` on the key (compared as text, as the interpreter does).
+    const entries = s.steps.map((st) => {
+      const c = st.if;
+      if (c !== undefined && 'in' in c && pathText(c.in) === onText) return { st, keys: new Set<unknown>(c.values) };
+      if (c !== undefined && 'eq' in c && pathText(c.eq) === onText) return { st, keys: new Set<unknown>([c.value]) };
+      return { st, keys: undefined };
+    });
+    const listed = new Set<unknown>();
+    for (const e of entries) if (e.keys !== undefined) for (const k of e.keys) listed.add(k);
+    listedKeys(s.on, s.steps, listed);
+    const byClass = new Map<unknown, Fn>();
+    const generate = (cls: unknown): Fn => {
+      const unit = new Unit();
+      const inner = [...folds, { on, value: cls }];
+      const code = entries
+        .filter((e) => e.keys === undefined || (cls !== NO_KEY && e.keys.has(cls)))
+        .map((e) => (e.keys === undefined ? this.step(unit, e.st, inner) : this.body(unit, e.st, inner)))
+        .join('\n');
+      return unit.build(`${this.interp.name} ${onText}=${cls === NO_KEY ? 'other' : String(cls)}`, code);
+    };
+    const cache = new Map<unknown, Fn>();
+    const miss = (k: unknown): Fn => {
+      const cls = listed.has(k) ? k : NO_KEY;
+      let fn = byClass.get(cls);
+      if (fn === undefined) {
+        fn = generate(cls);
+        byClass.set(cls, fn);
+      }
+      // Remember primitive keys only (objects as keys would pin them), within a bound.
+      if ((typeof k !== 'object' || k === null) && typeof k !== 'function' && cache.size < DISPATCH_CACHE_MAX)
+        cache.set(k, fn);
+      return fn;
+    };
+    const k = u.tmp();
+    const f = u.tmp();
+    return `${k} = ${u.get(s.on)};\n${f} = ${u.k(cache)}.get(${k});\nif (${f} === undefined) ${f} = ${u.k(miss)}(${k});\n${f}(run);\ndoc = run.doc; vars = run.vars;`;
+  }
+}
+
+/** Generates the function running `steps` (see the file comment). `interp` is the mapping's interpreter. */
+export function generateMapping(steps: readonly Step[], interp: Compiler): Fn {
+  const g = new Generator(interp);
+  const u = new Unit();
+  return u.build(interp.name, g.steps(u, steps, []));
+}

@@ -1,0 +1,123 @@
+/**
+ * The generated form of the engine on the cases its specialisations could get wrong; each table
+ * is also run through the reference interpreter (`compare`), which must agree exactly.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileMapping, type MappingRun, type Step } from '../../../src/sources/mapping/index.js';
+import { compare } from './engines.js';
+
+type Doc = Record<string, unknown>;
+
+const counting = (r: MappingRun): boolean => {
+  r.doc.tests = ((r.doc.tests as number | undefined) ?? 0) + 1;
+  return true;
+};
+
+describe('generated mapping engine', () => {
+  it('a condition decided by the dispatch key still evaluates the effectful operands before it', () => {
+    const steps: Step[] = [
+      {
+        op: 'dispatch',
+        on: 'k',
+        steps: [
+          { op: 'set', field: 'b', value: 'x', if: { all: [{ test: counting }, { eq: 'k', value: 'zz' }] } },
+          { op: 'set', field: 'c', value: 'y', if: { any: [{ test: counting }, { ne: 'k', value: 'zz' }] } },
+          { op: 'set', field: 'd', value: 'z', if: { all: [{ eq: 'k', value: 'zz' }, { test: counting }] } },
+        ],
+      },
+    ];
+    const m = compileMapping({ name: 't', steps });
+    expect(m.apply({ k: '1' })).toEqual({ k: '1', tests: 2, c: 'y' });
+    expect(m.apply({ k: 'zz' })).toEqual({ k: 'zz', tests: 3, b: 'x', c: 'y', d: 'z' });
+    expect(compare(steps, [{ k: '1' }, { k: 'zz' }, {}])).toEqual([]);
+  });
+
+  it('dispatch keys: NaN, -0, numbers against strings, objects, unlisted values', () => {
+    const steps: Step[] = [
+      {
+        op: 'dispatch',
+        on: 'k',
+        steps: [
+          { op: 'set', field: 'pre', value: 1, if: { in: 'k', values: [NaN, 0, '1'] } },
+          { op: 'set', field: 'eq', value: 1, if: { eq: 'k', value: NaN } },
+          {
+            op: 'when',
+            cond: { in: 'k', values: [NaN, 1] },
+            then: [{ op: 'set', field: 'nested', value: 1 }],
+            else: [{ op: 'set', field: 'other', value: 1 }],
+          },
+          { op: 'set', field: 'neq', value: 1, if: { not: { eq: 'k', value: NaN } } },
+          { op: 'lookup', key: 'k', into: 'ev', table: { '1': { a: 'one' }, NaN: { a: 'nan' }, '0': { a: 'zero' } } },
+        ],
+      },
+    ];
+    const keys = [NaN, 0, -0, 1, '1', 'NaN', '0', null, undefined, true, { o: 1 }, ['1'], 'unlisted'];
+    expect(
+      compare(
+        steps,
+        keys.map((k) => ({ k })),
+      ),
+    ).toEqual([]);
+    // Twice, so the second pass takes the remembered functions.
+    const m = compileMapping({ name: 't', steps });
+    for (let pass = 0; pass < 2; pass++) {
+      // A top-level eq pre-selects by SameValueZero (NaN matches), a nested one compares with ===.
+      expect(m.apply({ k: NaN })).toEqual({ k: NaN, pre: 1, eq: 1, nested: 1, neq: 1, ev: { a: 'nan' } });
+      expect(m.apply({ k: -0 })).toEqual({ k: -0, pre: 1, other: 1, neq: 1, ev: { a: 'zero' } });
+      expect(m.apply({ k: 1 })).toEqual({ k: 1, nested: 1, neq: 1, ev: { a: 'one' } });
+    }
+  });
+
+  it('a lookup keyed by the dispatch key folds for listed keys and runs for the others', () => {
+    const table: Record<string, Record<string, string[] | string>> = {};
+    for (let i = 0; i < 50; i++) table[String(4600 + i)] = { action: `a${i}`, type: ['t', String(i)] };
+    const steps: Step[] = [
+      {
+        op: 'dispatch',
+        on: 'code',
+        steps: [
+          { op: 'lookup', key: 'code', into: 'event', table },
+          { op: 'set', field: 'seen', value: true, if: { in: 'code', values: ['4601'] } },
+        ],
+      },
+    ];
+    const docs: Doc[] = [4600, '4600', '4601', '4649', '4650', 4649, 'x', null].map((code) => ({ code }));
+    expect(compare(steps, docs)).toEqual([]);
+    const m = compileMapping({ name: 't', steps });
+    const a = m.apply({ code: '4610' });
+    const b = m.apply({ code: '4610' });
+    expect(a).toEqual({ code: '4610', event: { action: 'a10', type: ['t', '10'] } });
+    // Constants are fresh for every event.
+    expect((a.event as Doc).type).not.toBe((b.event as Doc).type);
+  });
+
+  it('field names that are not identifiers, and constants that are not plain', () => {
+    const steps: Step[] = [
+      { op: 'set', field: ['a.b', "it's", 'line\u2028sep'], value: { __proto__: 'x', '1': [1, -0, NaN] } as never },
+      { op: 'set', field: ['c', '"q"'], value: [Infinity, -Infinity, { 'a-b': null }] },
+      { op: 'copy', field: 'd', from: ['a.b', "it's"] },
+      { op: 'rename', field: ['e f', 'g'], from: ['c', '"q"'] },
+      { op: 'map', field: 'm', from: ['x y'], table: { '\\': { deep: ['v'] } }, default: ['d'] },
+    ];
+    expect(compare(steps, [{}, { 'x y': '\\' }, { 'x y': 'other', 'a.b': 5 }])).toEqual([]);
+  });
+
+  it('many distinct dispatch values each get their own function, and stay correct past the cache bound', () => {
+    const steps: Step[] = [
+      {
+        op: 'dispatch',
+        on: 'k',
+        steps: [
+          { op: 'set', field: 'small', value: true, if: { in: 'k', values: ['1', '2'] } },
+          { op: 'set', field: 'copy', value: 'c' },
+        ],
+      },
+    ];
+    const m = compileMapping({ name: 't', steps });
+    for (let i = 0; i < 5000; i++) {
+      const k = String(i % 3 === 0 ? 1 : i);
+      const d = m.apply({ k });
+      expect(d).toEqual(k === '1' || k === '2' ? { k, small: true, copy: 'c' } : { k, copy: 'c' });
+    }
+  });
+});
