@@ -19,8 +19,8 @@ const BACKSLASH = 0x5c;
  */
 export function splitCommandLineGo(cmd: string): string[] {
   const n = cmd.length;
-  // Fast path: without quotes or backslashes the result is a plain split on space/TAB.
-  if (cmd.indexOf('"') < 0 && cmd.indexOf('\\') < 0) {
+  // Fast path: without quotes (backslashes are then literal) the result is a plain split on space/TAB.
+  if (cmd.indexOf('"') < 0) {
     const out: string[] = [];
     let start = -1;
     for (let i = 0; i < n; i++) {
@@ -36,6 +36,7 @@ export function splitCommandLineGo(cmd: string): string[] {
     return out;
   }
 
+  // Text between quotes is copied as slices; only quotes (and the backslashes before them) are rewritten.
   const args: string[] = [];
   let i = 0;
   while (i < n) {
@@ -46,41 +47,30 @@ export function splitCommandLineGo(cmd: string): string[] {
     }
     let arg = '';
     let inQuote = false;
-    let slashes = 0;
-    let ended = false;
+    let start = i;
     for (; i < n; i++) {
       const c = cmd.charCodeAt(i);
-      if (c === SPACE || c === TAB) {
-        if (!inQuote) {
-          arg += '\\'.repeat(slashes);
-          i++;
-          ended = true;
-          break;
-        }
-      } else if (c === QUOTE) {
-        arg += '\\'.repeat(slashes >> 1);
-        if (slashes % 2 === 0) {
-          if (inQuote && i + 1 < n && cmd.charCodeAt(i + 1) === QUOTE) {
-            arg += '"';
-            i++;
-          }
-          inQuote = !inQuote;
-        } else {
+      if ((c === SPACE || c === TAB) && !inQuote) break;
+      if (c !== QUOTE) continue;
+      // The backslashes right before the quote: 2n → n and a toggling quote, 2n+1 → n and a literal quote.
+      let b = 0;
+      while (i - b - 1 >= start && cmd.charCodeAt(i - b - 1) === BACKSLASH) b++;
+      arg += cmd.slice(start, i - b);
+      if (b > 1) arg += '\\'.repeat(b >> 1);
+      if (b % 2 === 0) {
+        if (inQuote && i + 1 < n && cmd.charCodeAt(i + 1) === QUOTE) {
           arg += '"';
+          i++;
         }
-        slashes = 0;
-        continue;
-      } else if (c === BACKSLASH) {
-        slashes++;
-        continue;
+        inQuote = !inQuote;
+      } else {
+        arg += '"';
       }
-      if (slashes > 0) {
-        arg += '\\'.repeat(slashes);
-        slashes = 0;
-      }
-      arg += cmd[i];
+      start = i + 1;
     }
-    if (!ended && slashes > 0) arg += '\\'.repeat(slashes);
+    // Backslashes not before a quote are kept as they are (part of the slice).
+    arg += cmd.slice(start, i);
+    if (i < n) i++; // the separator
     args.push(arg);
   }
   return args;

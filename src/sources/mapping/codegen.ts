@@ -16,6 +16,7 @@
  */
 import { ARGV_SPLITTERS } from './argv.js';
 import { cloneJson, describe, NO_KEY, type Compiler, type Fn } from './compile.js';
+import { flushDeferred, ownDeferred, tombKey, untombKey } from './deferred.js';
 import { pathText, splitPath } from './path.js';
 import type { Cond, FieldPath, Json, MappingRun, Scalar, Step } from './types.js';
 import {
@@ -23,9 +24,10 @@ import {
   FAIL,
   formatMillis,
   formatSeconds,
+  isoMillisText,
+  isoSecondsText,
   javaTrim,
   parseDate,
-  parseIso8601,
   patternParser,
   toBoolean,
   toDouble,
@@ -44,13 +46,21 @@ const HELPERS = {
   toDouble,
   toBoolean,
   toIp,
-  parseIso8601,
+  isoMillisText,
+  isoSecondsText,
   parseDate,
   formatMillis,
   formatSeconds,
   javaTrim,
   parseHashList,
   flagNames,
+  tombKey,
+  untombKey,
+  flushDeferred,
+  ownDeferred,
+  hasOwn: Object.hasOwn,
+  getProto: Object.getPrototypeOf,
+  OBJECT_PROTO: Object.prototype,
   stringify: JSON.stringify,
   isFinite: Number.isFinite,
 };
@@ -137,6 +147,9 @@ interface KeyFold {
 
 /** One generated function: its constants, temporaries and source. */
 class Unit {
+  /** Deferred-delete paths (segments), by index (see deferred.ts). */
+  constructor(private readonly managed: readonly (readonly string[])[] = []) {}
+
   private readonly consts: unknown[] = [];
   private readonly constIndex = new Map<unknown, number>();
   private temps = 0;
@@ -177,6 +190,7 @@ class Unit {
       `"use strict";\nconst { ${HELPER_NAMES.join(', ')} } = H;\n` +
       (consts.length > 0 ? `const ${consts.join(', ')};\n` : '') +
       `return function ${fname}(run) {\nlet doc = run.doc, vars = run.vars;\n` +
+      (this.managed.length > 0 ? `const ${this.managed.map((_, i) => `D${i} = run.d[${i}]`).join(', ')};\n` : '') +
       (temps.length > 0 ? `let ${temps.join(', ')};\n` : '') +
       `${body}\n};`;
     // The source is built only from the step table (names and strings escaped above).
@@ -233,26 +247,71 @@ class Unit {
     return conds.length === 0 ? last : `(${conds.join(' && ')} ? ${last} : undefined)`;
   }
 
+  /** Index of the deferred-delete path whose segments are `segs[0..n)`, or -1. */
+  managedAt(segs: readonly string[], n: number, root: string): number {
+    if (root !== 'doc') return -1;
+    for (let i = 0; i < this.managed.length; i++) {
+      const m = this.managed[i]!;
+      if (m.length === n && m.every((x, j) => x === segs[j])) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * `delete obj.key`, deferred (obj is the object at deferred path `i`): inline, so the load and
+   * the store are named (monomorphic) property accesses. An inherited value is not deleted: a key
+   * that Object.prototype has is checked with hasOwn, others only off plain objects.
+   */
+  tomb(i: number, obj: string, key: string): string {
+    const t = this.tmp();
+    const k = JSON.stringify(key);
+    const own =
+      key in Object.prototype ? `hasOwn(${obj}, ${k})` : `(getProto(${obj}) === OBJECT_PROTO || hasOwn(${obj}, ${k}))`;
+    return (
+      `if (D${i}.obj !== ${obj}) ownDeferred(run, ${i}, ${obj});\n${t} = ${prop(obj, key)};\n` +
+      `if (${t} !== undefined) {\nif (${own}) {\n${prop(obj, key)} = undefined;\nD${i}.keys.push(${k});\n}\n}\n` +
+      `else if (hasOwn(${obj}, ${k}) && !D${i}.keys.includes(${k})) D${i}.keys.push(${k});`
+    );
+  }
+
+  /** Before writing key `key` into `obj` (the object at deferred path `i`): a deferred delete of it becomes real. */
+  private untomb(i: number, obj: string, key: string): string {
+    if (i < 0) return '';
+    return `if (D${i}.keys.length !== 0 && D${i}.obj === ${obj}) untombKey(D${i}, ${obj}, ${JSON.stringify(key)});\n`;
+  }
+
   /** Statements writing `value` (an expression evaluated once) to the path (Accessor.set). */
   set(path: FieldPath, value: string): string {
     const { root, segs } = this.split(path);
-    if (segs.length === 1) return `${prop(root, segs[0]!)} = ${value};`;
+    if (segs.length === 1)
+      return `${this.untomb(this.managedAt(segs, 0, root), root, segs[0]!)}${prop(root, segs[0]!)} = ${value};`;
     const l = this.label();
     let out = `${l}: {\n`;
     let cur = root;
     for (let i = 0; i < segs.length - 1; i++) {
       const t = this.tmp();
       const at = prop(cur, segs[i]!);
-      out += `${t} = ${at};\nif (${t} === undefined || ${t} === null) ${at} = ${t} = {};\nelse if (typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
+      const untomb = this.untomb(this.managedAt(segs, i, root), cur, segs[i]!);
+      out += `${t} = ${at};\nif (${t} === undefined || ${t} === null) {\n${untomb}${at} = ${t} = {};\n} else if (typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
       cur = t;
     }
-    return `${out}${prop(cur, segs[segs.length - 1]!)} = ${value};\n}`;
+    const last = segs[segs.length - 1]!;
+    return `${out}${this.untomb(this.managedAt(segs, segs.length - 1, root), cur, last)}${prop(cur, last)} = ${value};\n}`;
   }
 
-  /** Statements deleting the path (Accessor.del). */
+  /** Statements deleting the path (Accessor.del); deferred when its parent is a deferred-delete path. */
   del(path: FieldPath): string {
     const { root, segs } = this.split(path);
-    if (segs.length === 1) return `delete ${prop(root, segs[0]!)};`;
+    const last = segs[segs.length - 1]!;
+    const m = this.managedAt(segs, segs.length - 1, root);
+    // Deleting a deferred-delete object itself: its pending deletes go with it (nothing may refer to it).
+    const self = this.managedAt(segs, segs.length, root);
+    const remove = (obj: string): string =>
+      (self < 0
+        ? ''
+        : `if (D${self}.obj === ${prop(obj, last)}) {\nD${self}.obj = undefined;\nD${self}.keys = [];\n}\n`) +
+      (m < 0 ? `delete ${prop(obj, last)};` : this.tomb(m, obj, last));
+    if (segs.length === 1) return remove(root);
     const l = this.label();
     let out = `${l}: {\n`;
     let cur = root;
@@ -261,7 +320,7 @@ class Unit {
       out += `${t} = ${prop(cur, segs[i]!)};\nif (${t} === null || typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
       cur = t;
     }
-    return `${out}delete ${prop(cur, segs[segs.length - 1]!)};\n}`;
+    return `${out}${remove(cur)}\n}`;
   }
 
   /** `x` is one of the values (SameValueZero, as Set.has). */
@@ -321,9 +380,129 @@ function listedKeys(on: FieldPath, steps: readonly Step[], into: Set<unknown>): 
   }
 }
 
+/** Paths a condition reads, and whether it runs a function (`test`). */
+function condPaths(c: Cond, into: FieldPath[]): boolean {
+  if ('exists' in c) into.push(c.exists);
+  else if ('missing' in c) into.push(c.missing);
+  else if ('present' in c) into.push(c.present);
+  else if ('eq' in c) into.push(c.eq);
+  else if ('ne' in c) into.push(c.ne);
+  else if ('in' in c) into.push(c.in);
+  else if ('matches' in c) into.push(c.matches);
+  else if ('all' in c) return c.all.map((x) => condPaths(x, into)).some(Boolean);
+  else if ('any' in c) return c.any.map((x) => condPaths(x, into)).some(Boolean);
+  else if ('not' in c) return condPaths(c.not, into);
+  else return true;
+  return false;
+}
+
+/**
+ * The paths a step reads or writes itself (not those of the steps it contains), and whether it
+ * runs code the generator cannot see into (scripts, `test` conditions, interpreted steps).
+ */
+function stepPaths(s: Step, into: FieldPath[]): boolean {
+  let opaque = s.if !== undefined && condPaths(s.if, into);
+  const add = (...ps: Array<FieldPath | undefined>): void => {
+    for (const p of ps) if (p !== undefined) into.push(p);
+  };
+  switch (s.op) {
+    case 'set':
+    case 'lowercase':
+    case 'uppercase':
+    case 'trim':
+    case 'gsub':
+      add(s.field, 'from' in s ? s.from : undefined);
+      break;
+    case 'copy':
+    case 'rename':
+    case 'date':
+    case 'map':
+    case 'flags':
+    case 'basename':
+      add(s.field, s.from);
+      break;
+    case 'convert':
+    case 'split':
+    case 'json':
+      add(s.field, s.from);
+      break;
+    case 'lookup':
+      add(s.key);
+      for (const entry of Object.values(s.table)) for (const f of Object.keys(entry)) add(`${pathText(s.into)}.${f}`);
+      break;
+    case 'domainUser':
+      add(s.from, s.domain, s.name);
+      break;
+    case 'hashList':
+      add(s.from, s.field, s.related);
+      break;
+    case 'clean':
+      add(s.field);
+      break;
+    case 'argv':
+      add(s.from, s.args, s.count);
+      break;
+    case 'append':
+      add(s.field, s.from);
+      break;
+    case 'remove':
+      add(...s.fields);
+      break;
+    case 'concat':
+      add(s.field, ...s.parts.map((p) => (typeof p === 'string' ? undefined : p.field)));
+      break;
+    case 'when':
+      opaque = condPaths(s.cond, into) || opaque;
+      break;
+    case 'dispatch':
+      add(s.on);
+      break;
+    case 'script':
+      opaque ||= s.deferSafe !== true;
+      break;
+    case 'prune':
+    case 'switch':
+      opaque = true;
+      break;
+  }
+  return opaque;
+}
+
+/** Whether path `p` is a deferred-delete path `m` or one of its ancestors. */
+function coversManaged(p: FieldPath, m: readonly string[]): boolean {
+  const segs = splitPath(p);
+  return segs.length <= m.length && segs.every((x, i) => x === m[i]);
+}
+
 /** The generator of one mapping. */
 class Generator {
-  constructor(private readonly interp: Compiler) {}
+  /** Deferred-delete paths, as segments. */
+  readonly managed: string[][];
+
+  constructor(
+    private readonly interp: Compiler,
+    deferDeletes: readonly FieldPath[],
+  ) {
+    this.managed = deferDeletes.map((p) => splitPath(p));
+  }
+
+  /**
+   * Deferred deletes to carry out before a step (see deferred.ts): those of every path the step
+   * reads or replaces as a whole (the path or an ancestor), all of them before opaque code. A
+   * `clean` of a deferred path itself skips deferred keys instead.
+   */
+  private flushBefore(s: Step): string {
+    if (this.managed.length === 0) return '';
+    const paths: FieldPath[] = [];
+    const opaque = stepPaths(s, paths);
+    const out: string[] = [];
+    this.managed.forEach((m, i) => {
+      const hit =
+        opaque || paths.some((p) => coversManaged(p, m) && !(s.op === 'clean' && p === s.field && sameSegments(p, m)));
+      if (hit) out.push(`if (D${i}.keys.length !== 0) flushDeferred(run, ${i});\n`);
+    });
+    return out.join('');
+  }
 
   /** Code for a step list. */
   steps(u: Unit, steps: readonly Step[], folds: readonly KeyFold[]): string {
@@ -331,12 +510,13 @@ class Generator {
   }
 
   step(u: Unit, s: Step, folds: readonly KeyFold[]): string {
-    if (s.if === undefined) return this.body(u, s, folds);
+    const flush = this.flushBefore(s);
+    if (s.if === undefined) return flush + this.body(u, s, folds);
     u.resetTemps();
     const c = this.cond(u, s.if, folds);
     if (c === 'false') return '';
     const body = this.body(u, s, folds);
-    return c === 'true' ? body : `if (${c}) {\n${body}\n}`;
+    return flush + (c === 'true' ? body : `if (${c}) {\n${body}\n}`);
   }
 
   /** A step the generator leaves to the interpreter: its closure, called with the run. */
@@ -477,32 +657,49 @@ class Generator {
         const fmt = s.precision === 'seconds' ? 'formatSeconds' : 'formatMillis';
         let tries = '';
         for (const f of s.formats) {
-          const parse =
-            f === 'ISO8601'
-              ? `typeof ${v} === "string" ? parseIso8601(${v}, ${offset}) : FAIL`
-              : f === 'UNIX' || f === 'UNIX_MS'
-                ? `parseDate(${v}, ${JSON.stringify(f)}, ${offset})`
-                : `typeof ${v} === "string" ? ${u.k(patternParser(f))}(${v}, ${offset}) : FAIL`;
           const r = u.tmp();
+          if (f === 'ISO8601') {
+            // The text of the result straight from canonical input (same value as parse + format).
+            const text = s.precision === 'seconds' ? 'isoSecondsText' : 'isoMillisText';
+            tries += `${r} = typeof ${v} === "string" ? ${text}(${v}, ${offset}) : FAIL;\nif (${r} !== FAIL) {\n${u.set(s.field, r)}\nbreak ${l};\n}\n`;
+            continue;
+          }
+          const parse =
+            f === 'UNIX' || f === 'UNIX_MS'
+              ? `parseDate(${v}, ${JSON.stringify(f)}, ${offset})`
+              : `typeof ${v} === "string" ? ${u.k(patternParser(f))}(${v}, ${offset}) : FAIL`;
           tries += `${t} = ${parse};\nif (${t} !== FAIL && isFinite(${t})) {\n${r} = ${fmt}(${t});\n${u.set(s.field, r)}\nbreak ${l};\n}\n`;
         }
         const what = `date (${s.formats.join(', ')})`;
         return `${l}: {\n${v} = ${u.get(s.from)};\nif (${u.skip(v, s.skip, true)}) break ${l};\n${tries}${this.fail(u, s, s.onError, v, what)}\n}`;
       }
       case 'lookup': {
-        const fold = folds.find((f) => f.value !== NO_KEY && sameSegments(f.on, s.key));
-        if (fold === undefined) return this.interpreted(u, this.interp.body(s));
-        const k = fold.value;
-        if (k === undefined || k === null) return '';
-        const entry = new Map(Object.entries(s.table)).get(typeof k === 'string' ? k : String(k));
-        if (entry === undefined) return '';
         const base = pathText(s.into);
-        const out: string[] = [];
-        for (const [f, val] of Object.entries(entry)) {
-          const t = u.tmp();
-          out.push(`${t} = ${u.constant(val)};\n${u.set(`${base}.${f}`, t)}`);
+        const table = new Map(Object.entries(s.table));
+        const entryCode = (entry: { readonly [field: string]: Json }): string => {
+          const out: string[] = [];
+          for (const [f, val] of Object.entries(entry)) {
+            const t = u.tmp();
+            out.push(`${t} = ${u.constant(val)};\n${u.set(`${base}.${f}`, t)}`);
+          }
+          return out.join('\n');
+        };
+        const fold = folds.find((f) => f.value !== NO_KEY && sameSegments(f.on, s.key));
+        if (fold !== undefined) {
+          const k = fold.value;
+          if (k === undefined || k === null) return '';
+          const entry = table.get(typeof k === 'string' ? k : String(k));
+          return entry === undefined ? '' : entryCode(entry);
         }
-        return out.join('\n');
+        // At run time: the entry's number from a Map, then a switch over the entries' writes.
+        const v = u.tmp();
+        const index = new Map<string, number>();
+        let cases = '';
+        for (const [key, entry] of table) {
+          index.set(key, index.size);
+          cases += `case ${index.size - 1}: {\n${entryCode(entry)}\nbreak;\n}\n`;
+        }
+        return `${v} = ${u.get(s.key)};\nif (${v} !== undefined && ${v} !== null) switch (${u.k(index)}.get(typeof ${v} === "string" ? ${v} : String(${v}))) {\n${cases}}`;
       }
       case 'map': {
         const v = u.tmp();
@@ -577,6 +774,7 @@ class Generator {
         const k = u.tmp();
         const x = u.tmp();
         const left = u.tmp();
+        const skipDead = u.tmp();
         const values = s.values.filter((v) => v !== null);
         const dropNull = s.values.includes(null);
         const tests: string[] = [];
@@ -585,7 +783,12 @@ class Generator {
         if (values.length > 0) tests.push(u.oneOf(x, values));
         const drop = tests.length === 0 ? 'false' : tests.join(' || ');
         const empty = s.removeIfEmpty === true ? `\nif (${left} === 0) {\n${u.del(s.field)}\n}` : '';
-        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
+        const segs = splitPath(s.field);
+        const m = segs[0]!.startsWith('$') ? -1 : this.managed.findIndex((p) => sameSegments(p, segs));
+        if (m < 0)
+          return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
+        // A deferred-delete object: keys deleted earlier are absent (skipped), deletes are deferred.
+        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nfor (${k} in ${o}) {\nif (${skipDead} && D${m}.keys.includes(${k})) continue;\n${x} = ${o}[${k}];\nif (${drop}) tombKey(run, ${m}, ${o}, ${k});\nelse ${left}++;\n}${empty}\n}`;
       }
       case 'argv': {
         const v = u.tmp();
@@ -630,9 +833,9 @@ class Generator {
             continue;
           }
           const o = u.tmp();
-          out.push(
-            `${o} = ${u.get(g.parent)};\nif (${isObj(o)}) {\n${g.keys.map((k) => `delete ${prop(o, k)};`).join('\n')}\n}`,
-          );
+          const m = u.managedAt(g.parent, g.parent.length, g.parent[0]!.startsWith('$') ? 'vars' : 'doc');
+          const del = (k: string): string => (m < 0 ? `delete ${prop(o, k)};` : u.tomb(m, o, k));
+          out.push(`${o} = ${u.get(g.parent)};\nif (${isObj(o)}) {\n${g.keys.map(del).join('\n')}\n}`);
         }
         return out.join('\n');
       }
@@ -691,8 +894,19 @@ class Generator {
         // A failing script behaves like a Painless script with ignore_failure: reported, skipped.
         return `try {\n${u.k(s.run)}(run);\n} catch (${e}) {\nrun.report("mapping-script", ${JSON.stringify(`${where}: `)} + (${e} instanceof Error ? ${e}.message : String(${e})));\n}\ndoc = run.doc; vars = run.vars;`;
       }
+      case 'json': {
+        const v = u.tmp();
+        const parsed = u.tmp();
+        const e = u.tmp();
+        const l = u.label();
+        const where = this.interp.where(s);
+        const report =
+          s.onError === 'ignore'
+            ? ''
+            : `run.report("field-format", ${JSON.stringify(`${where}: not JSON (`)} + (${e} instanceof Error ? ${e}.message : String(${e})) + ")");\n`;
+        return `${l}: {\n${v} = ${u.get(s.from ?? s.field)};\nif (${u.skip(v, s.skip, true)} || typeof ${v} !== "string") break ${l};\ntry {\n${parsed} = JSON.parse(${v});\n} catch (${e}) {\n${report}break ${l};\n}\n${u.set(s.field, parsed)}\n}`;
+      }
       case 'prune':
-      case 'json':
       case 'switch':
         return this.interpreted(u, this.interp.body(s));
     }
@@ -717,11 +931,13 @@ class Generator {
     listedKeys(s.on, s.steps, listed);
     const byClass = new Map<unknown, Fn>();
     const generate = (cls: unknown): Fn => {
-      const unit = new Unit();
+      const unit = new Unit(this.managed);
       const inner = [...folds, { on, value: cls }];
       const code = entries
         .filter((e) => e.keys === undefined || (cls !== NO_KEY && e.keys.has(cls)))
-        .map((e) => (e.keys === undefined ? this.step(unit, e.st, inner) : this.body(unit, e.st, inner)))
+        .map((e) =>
+          e.keys === undefined ? this.step(unit, e.st, inner) : this.flushBefore(e.st) + this.body(unit, e.st, inner),
+        )
         .join('\n');
       return unit.build(`${this.interp.name} ${onText}=${cls === NO_KEY ? 'other' : String(cls)}`, code);
     };
@@ -745,8 +961,8 @@ class Generator {
 }
 
 /** Generates the function running `steps` (see the file comment). `interp` is the mapping's interpreter. */
-export function generateMapping(steps: readonly Step[], interp: Compiler): Fn {
-  const g = new Generator(interp);
-  const u = new Unit();
+export function generateMapping(steps: readonly Step[], interp: Compiler, deferDeletes: readonly FieldPath[] = []): Fn {
+  const g = new Generator(interp, deferDeletes);
+  const u = new Unit(g.managed);
   return u.build(interp.name, g.steps(u, steps, []));
 }

@@ -13,6 +13,7 @@ import type { Cond, FieldPath, Json, Mapping, MappingRun, Scalar, Step } from '.
 import { convertValue, decodeLong, FAIL, formatMillis, formatSeconds, javaTrim, parseDate } from './values.js';
 
 import { generateMapping } from './codegen.js';
+import { deferredPaths, flushAll, Run, type DeferredPath } from './deferred.js';
 
 export type Fn = (run: MappingRun) => void;
 export type Pred = (run: MappingRun) => boolean;
@@ -406,20 +407,18 @@ export class Compiler {
         };
         // Both sweeps return how many entries are left, so emptiness needs no second look.
         const sweepObj = (o: Record<string, unknown>): number => {
-          const keys = Object.keys(o);
-          let left = keys.length;
-          for (let i = 0; i < keys.length; i++) {
-            const k = keys[i]!;
+          let left = 0;
+          // The own enumerable keys (Object.keys) without allocating their list.
+          for (const k in o) {
+            if (!Object.hasOwn(o, k)) continue;
             const x = o[k];
             let gone: boolean;
             if (typeof x === 'object' && x !== null) {
               if (Array.isArray(x)) gone = (inArrays ? sweepArr(x) : x.length) === 0 && containers;
               else gone = sweepObj(x as Record<string, unknown>) === 0 && containers;
             } else gone = dropScalar(x);
-            if (gone) {
-              delete o[k];
-              left--;
-            }
+            if (gone) delete o[k];
+            else left++;
           }
           return left;
         };
@@ -655,13 +654,34 @@ export function compileMapping(mapping: Mapping, options: CompileOptions = {}): 
   const c = new Compiler(mapping.name);
   // Always built: it validates every path now, and the generated form calls into it.
   const interpreted = c.steps(mapping.steps);
-  const run = options.mode === 'interpreted' ? interpreted : generateMapping(mapping.steps, c);
   const name = mapping.name;
+  if (options.mode === 'interpreted') {
+    return {
+      name,
+      apply(doc, report = noReport) {
+        interpreted(new Run(doc, {}, report, NO_PATHS));
+        return doc;
+      },
+    };
+  }
+  const deferred = deferredPaths(mapping.deferDeletes);
+  const run = generateMapping(mapping.steps, c, mapping.deferDeletes ?? []);
   return {
     name,
     apply(doc, report = noReport) {
-      run({ doc, vars: {}, report });
+      const r = new Run(doc, {}, report, deferred);
+      if (deferred.length === 0) run(r);
+      else {
+        try {
+          run(r);
+        } finally {
+          // Also when a step throws: the document is then as the interpreted form leaves it.
+          flushAll(r);
+        }
+      }
       return doc;
     },
   };
 }
+
+const NO_PATHS: DeferredPath[] = [];

@@ -33,6 +33,13 @@ export interface MappingRun {
   vars: Record<string, unknown>;
   /** Reports a problem with this record; mapping continues. */
   report(kind: string, message: string): void;
+  /**
+   * `delete obj[key]`, deferred when `obj` is an object whose deletes the mapping defers (see
+   * `Mapping.deferDeletes`). What `deferSafe` scripts use instead of `delete`.
+   */
+  remove(obj: Record<string, unknown>, key: string): void;
+  /** `obj[key] = value`, moving a key deleted earlier in the run to the end as a real delete would. */
+  put(obj: Record<string, unknown>, key: string, value: unknown): void;
 }
 
 export type Cond =
@@ -337,6 +344,12 @@ export interface ScriptStep extends StepBase {
   op: 'script';
   name: string;
   run: (run: MappingRun) => void;
+  /**
+   * The script reads the objects of `Mapping.deferDeletes` by property name only (no enumeration,
+   * `in`, `hasOwnProperty`, `Object.keys`, no references kept), and deletes or writes their keys
+   * only through `run.remove` / `run.put`: deferred deletes then need not be carried out before it.
+   */
+  deferSafe?: boolean;
 }
 
 export type Step =
@@ -370,4 +383,14 @@ export type Step =
 export interface Mapping {
   name: string;
   steps: readonly Step[];
+  /**
+   * Objects (paths) whose key deletes are deferred: a deleted key reads as absent at once, and the
+   * object is rebuilt without it (same remaining keys, order and values) when the run ends, or
+   * before a step that reads or replaces the object as a whole or runs code that could see the
+   * difference (a `script` not marked `deferSafe`, a `test` condition). V8 turns an object into a
+   * slow hash table on its first delete; a rebuilt object keeps fast properties. The object at such
+   * a path may therefore be replaced by an equal one: hold no reference to it across steps (nor
+   * across `apply`). Only the generated form defers; the interpreted form deletes at once.
+   */
+  deferDeletes?: readonly FieldPath[];
 }

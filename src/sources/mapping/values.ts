@@ -188,38 +188,90 @@ function fractionMillis(f: string | undefined): number {
 /** Parses `YYYY-MM-DDTHH:mm:ss[.f…]Z` without a regular expression (the shape of nearly every input). */
 function parseCanonicalUtc(v: string): number | typeof FAIL | undefined {
   const n = v.length;
-  if (n < 20 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return undefined;
-  if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a)
-    return undefined;
+  if (!canonicalUtcShape(v)) return undefined;
   let ms = 0;
+  for (let i = 20, k = 0; i < n - 1 && k < 3; i++, k++) ms = ms * 10 + (v.charCodeAt(i) - 48);
+  const digits = n - 21;
+  if (digits === 1) ms *= 100;
+  else if (digits === 2) ms *= 10;
+  return utcMillis(num(v, 0, 4), num(v, 5, 2), num(v, 8, 2), num(v, 11, 2), num(v, 14, 2), num(v, 17, 2), ms);
+}
+
+/**
+ * `YYYY-MM-DDTHH:mm:ssZ` or `YYYY-MM-DDTHH:mm:ss.f…Z` (up to 9 fraction digits, or none after the
+ * dot), every digit ASCII: the shape parseCanonicalUtc takes (ranges are checked by utcMillis).
+ */
+function canonicalUtcShape(v: string): boolean {
+  const n = v.length;
+  if (n < 20 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return false;
+  if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a)
+    return false;
   if (n > 20) {
-    if (v.charCodeAt(19) !== 0x2e || n > 30) return undefined;
-    for (let i = 20, k = 0; i < n - 1; i++, k++) {
-      const d = v.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return undefined;
-      if (k < 3) ms = ms * 10 + d;
-    }
-    const digits = n - 21;
-    if (digits === 1) ms *= 100;
-    else if (digits === 2) ms *= 10;
+    if (v.charCodeAt(19) !== 0x2e || n > 30) return false;
+    for (let i = 20; i < n - 1; i++) if (!isDigit(v.charCodeAt(i))) return false;
   }
-  const num = (a: number, len: number): number => {
-    let x = 0;
-    for (let i = a; i < a + len; i++) {
-      const d = v.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return -1;
-      x = x * 10 + d;
-    }
-    return x;
-  };
-  const y = num(0, 4);
-  const mo = num(5, 2);
-  const d = num(8, 2);
-  const h = num(11, 2);
-  const mi = num(14, 2);
-  const sec = num(17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
-  return utcMillis(y, mo, d, h, mi, sec, ms);
+  for (let i = 0; i < 19; i++)
+    if (i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && !isDigit(v.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The decimal number of `len` ASCII digits at `at` (already checked). */
+function num(v: string, at: number, len: number): number {
+  let x = 0;
+  for (let i = at; i < at + len; i++) x = x * 10 + (v.charCodeAt(i) - 48);
+  return x;
+}
+
+/** utcMillis's range checks alone. */
+function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h > 23 || mi > 59 || s > 59) return false;
+  return !(mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)));
+}
+
+/**
+ * `formatMillis(parseIso8601(v, offset))` (FAIL when not a date), by slicing when `v` is canonical
+ * UTC: the text already holds every digit of the result (fraction truncated to milliseconds).
+ */
+export function isoMillisText(v: string, offsetMinutes = 0): string | typeof FAIL {
+  // The same instant comes several times per event (@timestamp, time_created, a date step).
+  if (v === lastMillisIn && offsetMinutes === lastMillisOffset) return lastMillisOut;
+  const out = millisText(v, offsetMinutes);
+  lastMillisIn = v;
+  lastMillisOffset = offsetMinutes;
+  lastMillisOut = out;
+  return out;
+}
+
+let lastMillisIn = '';
+let lastMillisOffset = 0;
+let lastMillisOut: string | typeof FAIL = FAIL;
+
+function millisText(v: string, offsetMinutes: number): string | typeof FAIL {
+  if (canonicalUtcValid(v)) {
+    const n = v.length;
+    if (n === 24) return v;
+    if (n === 20) return v.slice(0, 19) + '.000Z';
+    const f = v.slice(20, Math.min(n - 1, 23));
+    return v.slice(0, 20) + (f.length === 3 ? f : f.length === 2 ? f + '0' : f.length === 1 ? f + '00' : '000') + 'Z';
+  }
+  const t = parseIso8601(v, offsetMinutes);
+  return t === FAIL || !Number.isFinite(t) ? FAIL : formatMillis(t);
+}
+
+/** `formatSeconds(parseIso8601(v, offset))` (FAIL when not a date), by slicing when `v` is canonical UTC. */
+export function isoSecondsText(v: string, offsetMinutes = 0): string | typeof FAIL {
+  // A 24-character millisecond text this module just produced is canonical and valid.
+  if ((v === lastMillisOut && v.length === 24) || canonicalUtcValid(v))
+    return v.length === 20 ? v : v.slice(0, 19) + 'Z';
+  const t = parseIso8601(v, offsetMinutes);
+  return t === FAIL || !Number.isFinite(t) ? FAIL : formatSeconds(t);
+}
+
+function canonicalUtcValid(v: string): boolean {
+  return (
+    canonicalUtcShape(v) &&
+    validDate(num(v, 0, 4), num(v, 5, 2), num(v, 8, 2), num(v, 11, 2), num(v, 14, 2), num(v, 17, 2))
+  );
 }
 
 let lastIsoText = '';
