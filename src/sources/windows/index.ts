@@ -8,7 +8,7 @@
  */
 import type { RecordLocation } from '../types.js';
 import { buildWinlogDoc, type WinlogDocOptions } from './winlog-doc.js';
-import { normaliseOwnedWinlogDoc, type NormalisedEvent, type NormaliseOptions } from './normalise.js';
+import { normaliseOwned, type NormalisedEvent, type NormaliseOptions } from './normalise.js';
 import type { XmlElement } from './xml-tree.js';
 
 export type WinEventOptions = NormaliseOptions & WinlogDocOptions;
@@ -22,7 +22,7 @@ export function normaliseWinEvent(tree: XmlElement, opts: WinEventOptions = {}):
   const doc = buildWinlogDoc(tree, loc, opts.sink, opts);
   if (doc === undefined) return undefined;
   // Built fresh from the tree: it always needs the pipeline, and nobody else holds it.
-  return normaliseOwnedWinlogDoc(doc, { ...opts, loc, reingest: true });
+  return normaliseOwned(doc, opts, loc, true);
 }
 
 export { buildWinlogDoc, rfc3339Nano, type WinlogDocOptions } from './winlog-doc.js';

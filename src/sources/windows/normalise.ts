@@ -9,7 +9,7 @@
  *    `host.os.*` enrichment (see ROUTES and the policies below).
  */
 import { cloneJson, compileMapping, isObject, type CompiledMapping, type Step } from '../mapping/index.js';
-import { formatMillis, formatSeconds, parseIso8601, FAIL } from '../mapping/values.js';
+import { formatSeconds, isoMillisText, isoSecondsText, parseIso8601, FAIL } from '../mapping/values.js';
 import type { EventDoc, ProblemSink, RecordLocation } from '../types.js';
 import { POWERSHELL_CLASSIC_STEPS, POWERSHELL_OPERATIONAL_STEPS, WINDOWS_EVENT_STEPS } from './pipelines/other.js';
 import { securitySteps } from './pipelines/security.js';
@@ -108,11 +108,27 @@ const PIPELINE_STEPS: Record<PipelineKey, () => Step[]> = {
   none: () => [],
 };
 
+/**
+ * Objects whose deletes the generated pipelines defer (mapping/deferred.ts): the event data, from
+ * which every pipeline moves or drops a dozen keys, and `winlog` where the pipeline's scripts
+ * leave it alone (the Security scripts write `winlog.logon` and the like directly).
+ */
+const DEFER_DELETES: Record<PipelineKey, string[]> = {
+  sysmon: ['winlog', 'winlog.event_data'],
+  'security-system': ['winlog.event_data'],
+  'security-forwarded': ['winlog.event_data'],
+  'security-winlogbeat': ['winlog.event_data'],
+  'ps-op': ['winlog', 'winlog.event_data'],
+  ps: ['winlog', 'winlog.event_data'],
+  event: [],
+  none: [],
+};
+
 const compiled = new Map<PipelineKey, CompiledMapping>();
 function pipeline(key: PipelineKey): CompiledMapping {
   let c = compiled.get(key);
   if (c === undefined) {
-    c = compileMapping({ name: key, steps: PIPELINE_STEPS[key]() });
+    c = compileMapping({ name: key, steps: PIPELINE_STEPS[key](), deferDeletes: DEFER_DELETES[key] });
     compiled.set(key, c);
   }
   return c;
@@ -132,6 +148,21 @@ function str(v: unknown): string | undefined {
 /** The Elastic Agent data stream a record goes to, from its channel. */
 export function routeChannel(channel: string | undefined): WindowsDataStream {
   return (channel !== undefined ? ROUTES[channel.toLowerCase()] : undefined) ?? DEFAULT_ROUTE;
+}
+
+/** Recently lower-cased channel names (a collection has few channels; no allocation per record). */
+const lowered: Array<[string, string]> = [];
+function lowerCase(channel: string): string {
+  for (let i = 0; i < lowered.length; i++) if (lowered[i]![0] === channel) return lowered[i]![1];
+  const lc = channel.toLowerCase();
+  lowered.unshift([channel, lc]);
+  if (lowered.length > 8) lowered.length = 8;
+  return lc;
+}
+
+/** routeChannel of a channel already lower-cased (`known`: whether there was a channel at all). */
+function routeChannelLc(channelLc: string, known: boolean): WindowsDataStream {
+  return (known ? ROUTES[channelLc] : undefined) ?? DEFAULT_ROUTE;
 }
 
 function pipelineFor(dataset: WindowsDataStream, channelLc: string, provider: string | undefined): PipelineKey {
@@ -178,8 +209,8 @@ function toMillis(
 ): void {
   const v = holder[key];
   if (typeof v !== 'string') return;
-  const t = parseIso8601(v);
-  if (t === FAIL) {
+  const text = isoMillisText(v);
+  if (text === FAIL) {
     sink?.({
       loc,
       kind: 'field-conversion',
@@ -187,7 +218,7 @@ function toMillis(
     });
     return;
   }
-  holder[key] = formatMillis(t);
+  holder[key] = text;
 }
 
 function ingestedValue(doc: EventDoc, policy: IngestedPolicy): string | undefined {
@@ -203,8 +234,8 @@ function ingestedValue(doc: EventDoc, policy: IngestedPolicy): string | undefine
   }
   const ts = doc['@timestamp'];
   if (typeof ts !== 'string') return undefined;
-  const t = parseIso8601(ts);
-  return t === FAIL ? undefined : formatSeconds(t);
+  const text = isoSecondsText(ts);
+  return text === FAIL ? undefined : text;
 }
 
 function objectAt(doc: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -254,13 +285,30 @@ function indexOfIngested(doc: EventDoc, opts: NormaliseOptions): string {
  * the copying variant).
  */
 export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = {}): NormalisedEvent {
-  const loc = opts.loc ?? { file: '-' };
+  return normaliseOwned(doc, opts, opts.loc ?? { file: '-' }, opts.reingest === true);
+}
+
+/** Data stream → `event.module` (the dataset's prefix) and the default-namespace index name. */
+const DATASET_MODULE = new Map<string, string>();
+const DEFAULT_INDEX = new Map<string, string>();
+for (const d of KNOWN_DATASETS) {
+  DATASET_MODULE.set(d, d.slice(0, d.indexOf('.')));
+  DEFAULT_INDEX.set(d, `logs-${d}-default`);
+}
+
+/** normaliseOwnedWinlogDoc with the location and the re-ingest flag given apart (no options copy per event). */
+export function normaliseOwned(
+  doc: EventDoc,
+  opts: NormaliseOptions,
+  loc: RecordLocation,
+  reingest: boolean,
+): NormalisedEvent {
   const sink = opts.sink;
-  if (opts.reingest !== true && looksIngested(doc)) return { doc, index: indexOfIngested(doc, opts) };
+  if (!reingest && looksIngested(doc)) return { doc, index: indexOfIngested(doc, opts) };
 
   const winlog = isObject(doc.winlog) ? doc.winlog : undefined;
   const channel = winlog !== undefined ? str(winlog.channel) : undefined;
-  const channelLc = (channel ?? '').toLowerCase();
+  const channelLc = lowerCase(channel ?? '');
   const provider = winlog !== undefined ? str(winlog.provider_name) : undefined;
   if (winlog === undefined) sink?.({ loc, kind: 'winlog-shape', message: 'document has no winlog object' });
 
@@ -294,17 +342,17 @@ export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = 
         ? 'windows.forwarded'
         : given !== undefined && KNOWN_DATASETS.has(given)
           ? (given as WindowsDataStream)
-          : routeChannel(channel));
+          : routeChannelLc(channelLc, channel !== undefined));
     pipeline(pipelineFor(dataset, channelLc, provider)).apply(doc, report);
     const namespace = opts.namespace ?? str(ds?.namespace) ?? 'default';
     doc.data_stream = { type: 'logs', dataset, namespace };
     const event = objectAt(doc, 'event');
     event.dataset = dataset;
-    event.module = dataset.slice(0, dataset.indexOf('.'));
+    event.module = DATASET_MODULE.get(dataset) ?? dataset.slice(0, dataset.indexOf('.'));
     const ecs = objectAt(doc, 'ecs');
     ecs.version ??= ECS_AGENT;
     objectAt(doc, 'agent').type ??= 'filebeat';
-    index = `logs-${dataset}-${namespace}`;
+    index = (namespace === 'default' ? DEFAULT_INDEX.get(dataset) : undefined) ?? `logs-${dataset}-${namespace}`;
   }
   if (opts.hostOs !== false || opts.forwarded === true) {
     const os = objectAt(objectAt(doc, 'host'), 'os');
@@ -315,10 +363,12 @@ export function normaliseOwnedWinlogDoc(doc: EventDoc, opts: NormaliseOptions = 
     const computer = winlog !== undefined ? str(winlog.computer_name) : undefined;
     if (computer !== undefined && computer !== '') objectAt(doc, 'host').id ??= computer;
   }
-  const ingested = ingestedValue(doc, opts.ingested ?? { mode: 'event-time' });
+  const ingested = ingestedValue(doc, opts.ingested ?? EVENT_TIME);
   if (ingested !== undefined) objectAt(doc, 'event').ingested = ingested;
   return { doc, index };
 }
+
+const EVENT_TIME: IngestedPolicy = { mode: 'event-time' };
 
 /** Normalises a copy of a winlog document (as read from Winlogbeat / Elastic Agent JSON). */
 export function normaliseWinlogDoc(doc: EventDoc, opts: NormaliseOptions = {}): NormalisedEvent {

@@ -12,6 +12,7 @@
  * - `event.created` (the shipper's wall clock) is not produced; `winlog.time_created` is kept.
  */
 import type { BadRecord, EventDoc, RecordLocation } from '../types.js';
+import { objectFrom } from '../mapping/objects.js';
 import { childElement, type XmlElement } from './xml-tree.js';
 import { SECURITY_AUDITING_TASKS, SYSMON_TASKS } from './tables.js';
 
@@ -44,9 +45,12 @@ const DEFAULT_KEYWORDS_HI: ReadonlyArray<readonly [number, string]> = [
 
 /** High 32 bits of a `0x…` (or decimal) 64-bit keyword mask; undefined when not a number. */
 function keywordsHigh(t: string): number | undefined {
-  if (/^0[xX][0-9a-fA-F]{1,16}$/.test(t)) {
-    const digits = t.slice(2);
-    return digits.length > 8 ? parseInt(digits.slice(0, digits.length - 8), 16) : 0;
+  const n = t.length;
+  // `0x` and 1 to 16 hex digits (the form every reader produces), without a RegExp.
+  if (n >= 3 && n <= 18 && t.charCodeAt(0) === 0x30 && (t.charCodeAt(1) | 0x20) === 0x78) {
+    let ok = true;
+    for (let i = 2; i < n; i++) if (!isHex(t.charCodeAt(i))) ok = false;
+    if (ok) return n - 2 > 8 ? parseInt(t.slice(2, n - 8), 16) : 0;
   }
   if (/^\d+$/.test(t)) {
     const b = BigInt(t);
@@ -54,6 +58,11 @@ function keywordsHigh(t: string): number | undefined {
   }
   return undefined;
 }
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+}
+
 const DEFAULT_OPCODES = [
   'Info',
   'Start',
@@ -69,11 +78,11 @@ const DEFAULT_OPCODES = [
 const DEFAULT_LEVELS = ['Information', 'Critical', 'Error', 'Warning', 'Information', 'Verbose'];
 
 /** LookupAccountSid results that hold on every Windows machine. */
-const WELL_KNOWN_SIDS: Readonly<Record<string, { domain: string; name: string; type: string }>> = {
-  'S-1-5-18': { domain: 'NT AUTHORITY', name: 'SYSTEM', type: 'Well Known Group' },
-  'S-1-5-19': { domain: 'NT AUTHORITY', name: 'LOCAL SERVICE', type: 'Well Known Group' },
-  'S-1-5-20': { domain: 'NT AUTHORITY', name: 'NETWORK SERVICE', type: 'Well Known Group' },
-};
+const WELL_KNOWN_SIDS: ReadonlyMap<string, { domain: string; name: string; type: string }> = new Map([
+  ['S-1-5-18', { domain: 'NT AUTHORITY', name: 'SYSTEM', type: 'Well Known Group' }],
+  ['S-1-5-19', { domain: 'NT AUTHORITY', name: 'LOCAL SERVICE', type: 'Well Known Group' }],
+  ['S-1-5-20', { domain: 'NT AUTHORITY', name: 'NETWORK SERVICE', type: 'Well Known Group' }],
+]);
 
 /** Direct character data of an element (Go's `xml:",chardata"`: nested elements' text excluded). */
 function chardata(el: XmlElement): string {
@@ -109,7 +118,7 @@ export function rfc3339Nano(s: string): string | undefined {
       const d = s.charCodeAt(i);
       if (d < 48 || d > 57) ok = false;
     }
-    if (ok && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(s.slice(0, 19))) {
+    if (ok && isDateTime19(s)) {
       if (end === 20 && s.charCodeAt(20) === 0x30) return s.slice(0, 19) + 'Z';
       return end === n - 1 ? s : s.slice(0, end) + 'Z';
     }
@@ -129,7 +138,69 @@ export function rfc3339Nano(s: string): string | undefined {
   return `${m[1]}${frac ? '.' + frac : ''}Z`;
 }
 
+/** `YYYY-MM-DDTHH:mm:ss` at the start of `s` (ASCII digits, separators in place). */
+function isDateTime19(s: string): boolean {
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : -1;
+    if (want >= 0 ? c !== want : c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * System children read, numbered for the switch in buildWinlogDoc: by length first (the names are
+ * fresh strings per chunk, so a hash lookup would hash each one), then one comparison.
+ */
+function systemField(name: string): number {
+  switch (name.length) {
+    case 4:
+      return name === 'Task' ? 5 : 0;
+    case 5:
+      return name === 'Level' ? 4 : 0;
+    case 6:
+      return name === 'Opcode' ? 6 : 0;
+    case 7:
+      return name === 'EventID' ? 2 : name === 'Version' ? 3 : name === 'Channel' ? 12 : 0;
+    case 8:
+      return name === 'Provider'
+        ? 1
+        : name === 'Keywords'
+          ? 7
+          : name === 'Computer'
+            ? 13
+            : name === 'Security'
+              ? 14
+              : 0;
+    case 9:
+      return name === 'Execution' ? 11 : 0;
+    case 11:
+      return name === 'TimeCreated' ? 8 : name === 'Correlation' ? 10 : 0;
+    case 13:
+      return name === 'EventRecordID' ? 9 : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Keyword names of a mask's high 32 bits (few distinct masks: each list computed once, copied per record). */
+const keywordNames = new Map<number, readonly string[]>();
+function defaultKeywords(hi: number): string[] | undefined {
+  let names = keywordNames.get(hi);
+  if (names === undefined) {
+    const list: string[] = [];
+    for (let i = 0; i < DEFAULT_KEYWORDS_HI.length; i++) {
+      const [mask, name] = DEFAULT_KEYWORDS_HI[i]!;
+      if ((hi & mask) !== 0) list.push(name);
+    }
+    names = list;
+    if (keywordNames.size < 1024) keywordNames.set(hi, names);
+  }
+  return names.length === 0 ? undefined : names.slice();
+}
+
 type Problem = (kind: string, message: string) => void;
+const noProblem: Problem = () => {};
 
 /** A run of ASCII digits (at most 15, so exact in a double), or -1. */
 function digits(t: string): number {
@@ -160,36 +231,46 @@ function uint(text: string, max: number, field: string, problem: Problem): numbe
   return n;
 }
 
-function uintAttr(el: XmlElement | undefined, name: string, field: string, problem: Problem): number | undefined {
-  const v = el?.attrs[name];
+/** An unsigned attribute value (absent or empty: undefined; bad: reported, undefined). */
+function uintAttr(v: string | undefined, name: string, problem: Problem): number | undefined {
   if (v === undefined || v === '') return undefined;
-  return uint(v, 0xffffffff, `${field}/@${name}`, problem);
+  return uint(v, 0xffffffff, `Execution/@${name}`, problem);
 }
 
-interface Pair {
-  key: string;
-  value: string;
+/** `param1`, `param2`, … (cached: unnamed values are common in classic event logs). */
+const PARAM_NAMES: string[] = [];
+function paramName(i: number): string {
+  return (PARAM_NAMES[i] ??= `param${i}`);
 }
 
-function pairsOf(el: XmlElement): Pair[] {
-  const out: Pair[] = [];
-  for (const c of el.children) {
+/** Scratch: the current record's kept keys and values (reused; only the first `n` are read). */
+const keyBuf: string[] = [];
+const valueBuf: string[] = [];
+
+/**
+ * beats `AddPairs` over the element children of `el` (key: the `Name` attribute, else the element
+ * name): empty values dropped, unnamed / `Data` keys become `paramN` by position, first key wins,
+ * CRLF → LF. Undefined when `el` has no element child.
+ */
+function dataObject(el: XmlElement): Record<string, string> | undefined {
+  const ch = el.children;
+  let n = 0;
+  let i = 0;
+  for (let j = 0; j < ch.length; j++) {
+    const c = ch[j]!;
     if (typeof c === 'string') continue;
-    out.push({ key: c.attrs.Name ?? c.name, value: chardata(c) });
+    i++;
+    const value = chardata(c);
+    if (value === '') continue;
+    let key = c.attrs.Name ?? c.name;
+    if (key === '' || key === 'Data') key = paramName(i);
+    keyBuf[n] = key;
+    valueBuf[n] = removeWindowsLineEndings(value);
+    n++;
   }
-  return out;
-}
-
-/** beats `AddPairs`: empty values dropped, unnamed / `Data` keys become `paramN`, first key wins. */
-function addPairs(pairs: Pair[]): Record<string, string> {
-  const h: Record<string, string> = {};
-  for (let i = 0; i < pairs.length; i++) {
-    const kv = pairs[i]!;
-    if (kv.value === '') continue;
-    const key = kv.key === '' || kv.key === 'Data' ? `param${i + 1}` : kv.key;
-    if (!Object.prototype.hasOwnProperty.call(h, key)) h[key] = removeWindowsLineEndings(kv.value);
-  }
-  return h;
+  if (i === 0) return undefined;
+  // One literal per key sequence (fast properties at any size), first key wins.
+  return objectFrom(keyBuf, valueBuf, n) as Record<string, string>;
 }
 
 /**
@@ -202,12 +283,23 @@ export function buildWinlogDoc(
   sink: ((p: BadRecord) => void) | undefined,
   opts: WinlogDocOptions = {},
 ): EventDoc | undefined {
-  const problem: Problem = (kind, message) => sink?.({ loc, kind, message });
+  const problem: Problem = sink === undefined ? noProblem : (kind, message) => sink({ loc, kind, message });
   if (tree.name !== 'Event') {
     problem('winlog-shape', `root element is <${tree.name}>, expected <Event>`);
     return undefined;
   }
-  const sys = childElement(tree, 'System');
+  // The first element of each name (childElement), in one pass.
+  let sys: XmlElement | undefined;
+  let ri: XmlElement | undefined;
+  let ed: XmlElement | undefined;
+  let ud: XmlElement | undefined;
+  for (const c of tree.children) {
+    if (typeof c === 'string') continue;
+    if (c.name === 'System') sys ??= c;
+    else if (c.name === 'EventData') ed ??= c;
+    else if (c.name === 'RenderingInfo') ri ??= c;
+    else if (c.name === 'UserData') ud ??= c;
+  }
   if (sys === undefined) {
     problem('winlog-shape', 'record has no <System> block');
     return undefined;
@@ -232,30 +324,33 @@ export function buildWinlogDoc(
   let userSid = '';
   for (const c of sys.children) {
     if (typeof c === 'string') continue;
-    switch (c.name) {
-      case 'Provider':
+    switch (systemField(c.name)) {
+      case 1: // Provider
         providerName = c.attrs.Name ?? '';
         providerGuid = c.attrs.Guid ?? '';
         break;
-      case 'EventID':
+      case 2: // EventID
         eventId = uint(chardata(c), 0xffffffff, 'EventID', problem);
         break;
-      case 'Version': {
+      case 3: {
+        // Version
         // Winlogbeat ignores invalid versions silently.
         const t = chardata(c).trim();
-        if (/^\d+$/.test(t) && Number(t) <= 255) version = Number(t);
+        const d = digits(t);
+        if (d >= 0 ? d <= 255 : /^\d+$/.test(t) && Number(t) <= 255) version = d >= 0 ? d : Number(t);
         break;
       }
-      case 'Level':
+      case 4: // Level
         levelRaw = uint(chardata(c), 255, 'Level', problem) ?? 0;
         break;
-      case 'Task':
+      case 5: // Task
         taskRaw = uint(chardata(c), 0xffff, 'Task', problem) ?? 0;
         break;
-      case 'Opcode':
+      case 6: // Opcode
         opcodeRaw = uint(chardata(c), 255, 'Opcode', problem);
         break;
-      case 'Keywords': {
+      case 7: {
+        // Keywords
         const t = chardata(c).trim();
         if (t === '') break;
         const hi = keywordsHigh(t);
@@ -264,7 +359,8 @@ export function buildWinlogDoc(
         else keywordsHi = hi;
         break;
       }
-      case 'TimeCreated': {
+      case 8: {
+        // TimeCreated
         const st = c.attrs.SystemTime;
         if (st !== undefined) {
           timeCreated = rfc3339Nano(st);
@@ -273,23 +369,23 @@ export function buildWinlogDoc(
         }
         break;
       }
-      case 'EventRecordID':
+      case 9: // EventRecordID
         recordId = uint(chardata(c), Number.MAX_SAFE_INTEGER, 'EventRecordID', problem) ?? 0;
         break;
-      case 'Correlation':
+      case 10: // Correlation
         activityId = c.attrs.ActivityID ?? '';
         relatedActivityId = c.attrs.RelatedActivityID ?? '';
         break;
-      case 'Execution':
+      case 11: // Execution
         execution = c;
         break;
-      case 'Channel':
+      case 12: // Channel
         channel = chardata(c);
         break;
-      case 'Computer':
+      case 13: // Computer
         computer = chardata(c);
         break;
-      case 'Security':
+      case 14: // Security
         userSid = c.attrs.UserID ?? '';
         break;
     }
@@ -298,12 +394,11 @@ export function buildWinlogDoc(
     problem('winlog-shape', 'record has no System/EventID');
 
   // RenderingInfo (present in `wevtutil /f:RenderedXml` and forwarded events).
-  const ri = childElement(tree, 'RenderingInfo');
   let message = '';
   let levelName = '';
   let taskName = '';
   let opcodeName = '';
-  const keywords: string[] = [];
+  let keywords: string[] | undefined;
   if (ri !== undefined) {
     for (const c of ri.children) {
       if (typeof c === 'string') continue;
@@ -312,14 +407,13 @@ export function buildWinlogDoc(
       else if (c.name === 'Task') taskName = chardata(c);
       else if (c.name === 'Opcode') opcodeName = chardata(c);
       else if (c.name === 'Keywords') {
-        for (const k of c.children) if (typeof k !== 'string' && k.name === 'Keyword') keywords.push(chardata(k));
+        for (const k of c.children)
+          if (typeof k !== 'string' && k.name === 'Keyword') (keywords ??= []).push(chardata(k));
       }
     }
   }
   // EnrichRawValuesWithNames, with the built-in tables standing in for publisher metadata.
-  if (keywords.length === 0) {
-    for (const [mask, name] of DEFAULT_KEYWORDS_HI) if ((keywordsHi & mask) !== 0) keywords.push(name);
-  }
+  if (keywords === undefined && keywordsHi !== 0) keywords = defaultKeywords(keywordsHi);
   if (opcodeName === '' && opcodeRaw !== undefined) opcodeName = DEFAULT_OPCODES[opcodeRaw] ?? '';
   if (levelName === '') levelName = DEFAULT_LEVELS[levelRaw] ?? '';
   if (taskName === '') {
@@ -330,15 +424,15 @@ export function buildWinlogDoc(
     if (taskName === '' && taskRaw === 0) taskName = 'None';
   }
 
+  const eventIdText = eventId === undefined ? undefined : String(eventId);
   const win: Record<string, unknown> = {};
   if (channel !== '') win.channel = channel;
-  win.event_id = eventId === undefined ? undefined : String(eventId);
-  if (win.event_id === undefined) delete win.event_id;
+  if (eventIdText !== undefined) win.event_id = eventIdText;
   if (providerName !== '') win.provider_name = providerName;
   if (recordId !== 0) win.record_id = recordId;
   if (taskName !== '') win.task = taskName;
   if (computer !== '') win.computer_name = computer;
-  if (keywords.length > 0) win.keywords = keywords;
+  if (keywords !== undefined) win.keywords = keywords;
   if (opcodeName !== '') win.opcode = opcodeName;
   if (providerGuid !== '') win.provider_guid = providerGuid;
   if (version !== 0) win.version = version;
@@ -347,23 +441,29 @@ export function buildWinlogDoc(
   if ((keywordsHi & KEYWORD_AUDIT_FAILURE_HI) !== 0) outcome = 'failure';
   else if ((keywordsHi & KEYWORD_AUDIT_SUCCESS_HI) !== 0) outcome = 'success';
   if (userSid !== '') {
-    const user: Record<string, string> = { identifier: userSid };
-    const known = opts.resolveWellKnownSids === false ? undefined : WELL_KNOWN_SIDS[userSid];
-    if (known !== undefined) Object.assign(user, known);
-    win.user = user;
+    // Every well-known SID has 8 characters: other SIDs skip the lookup.
+    const known =
+      opts.resolveWellKnownSids === false || userSid.length !== 8 ? undefined : WELL_KNOWN_SIDS.get(userSid);
+    win.user =
+      known === undefined
+        ? { identifier: userSid }
+        : { identifier: userSid, domain: known.domain, name: known.name, type: known.type };
   }
-  const ed = childElement(tree, 'EventData');
   if (ed !== undefined) {
-    const pairs = pairsOf(ed);
-    if (pairs.length > 0) win.event_data = addPairs(pairs);
+    const data = dataObject(ed);
+    if (data !== undefined) win.event_data = data;
   }
-  const ud = childElement(tree, 'UserData');
   if (ud !== undefined) {
-    const wrapper = ud.children.find((c): c is XmlElement => typeof c !== 'string');
+    let wrapper: XmlElement | undefined;
+    for (const c of ud.children) {
+      if (typeof c !== 'string') {
+        wrapper = c;
+        break;
+      }
+    }
     if (wrapper !== undefined) {
-      const pairs = pairsOf(wrapper);
-      if (pairs.length > 0) {
-        const h: Record<string, string> = addPairs(pairs);
+      const h = dataObject(wrapper);
+      if (h !== undefined) {
         h.xml_name = wrapper.name;
         win.user_data = h;
       }
@@ -372,13 +472,15 @@ export function buildWinlogDoc(
   if (activityId !== '') win.activity_id = activityId;
   if (relatedActivityId !== '') win.related_activity_id = relatedActivityId;
   if (execution !== undefined) {
-    const kernel = uintAttr(execution, 'KernelTime', 'Execution', problem);
-    const pid = uintAttr(execution, 'ProcessID', 'Execution', problem);
-    const tid = uintAttr(execution, 'ThreadID', 'Execution', problem);
-    const cpu = uintAttr(execution, 'ProcessorID', 'Execution', problem);
-    const cpuTime = uintAttr(execution, 'ProcessorTime', 'Execution', problem);
-    const session = uintAttr(execution, 'SessionID', 'Execution', problem);
-    const userTime = uintAttr(execution, 'UserTime', 'Execution', problem);
+    // Named loads (one inline cache each) rather than a keyed load in a shared helper.
+    const a = execution.attrs;
+    const kernel = uintAttr(a.KernelTime, 'KernelTime', problem);
+    const pid = uintAttr(a.ProcessID, 'ProcessID', problem);
+    const tid = uintAttr(a.ThreadID, 'ThreadID', problem);
+    const cpu = uintAttr(a.ProcessorID, 'ProcessorID', problem);
+    const cpuTime = uintAttr(a.ProcessorTime, 'ProcessorTime', problem);
+    const session = uintAttr(a.SessionID, 'SessionID', problem);
+    const userTime = uintAttr(a.UserTime, 'UserTime', problem);
     if (kernel) win.kernel_time = kernel;
     if (pid || tid) {
       const proc: Record<string, unknown> = {};
@@ -393,7 +495,7 @@ export function buildWinlogDoc(
   }
 
   const event: Record<string, unknown> = { kind: 'event' };
-  if (win.event_id !== undefined) event.code = win.event_id;
+  if (eventIdText !== undefined) event.code = eventIdText;
   // Winlogbeat writes event.provider even when empty only if non-empty after AddOptional-like put.
   event.provider = providerName;
   if (outcome !== undefined) event.outcome = outcome;
@@ -404,11 +506,13 @@ export function buildWinlogDoc(
   doc.event = event;
   if (computer !== '') doc.host = { name: computer };
   const level = levelName.toLowerCase();
-  const log: Record<string, unknown> = {};
-  if (level !== '') log.level = level;
-  if (opts.filePath !== undefined) log.file = { path: opts.filePath };
-  if (Object.keys(log).length > 0) doc.log = log;
-  const msg = removeWindowsLineEndings(message);
+  if (level !== '' || opts.filePath !== undefined) {
+    const log: Record<string, unknown> = {};
+    if (level !== '') log.level = level;
+    if (opts.filePath !== undefined) log.file = { path: opts.filePath };
+    doc.log = log;
+  }
+  const msg = message === '' ? '' : removeWindowsLineEndings(message);
   if (msg !== '') doc.message = msg;
   doc.winlog = win;
   return doc;

@@ -17,6 +17,8 @@ import {
   type MappingRun,
   type Step,
 } from '../../../src/sources/mapping/index.js';
+import { ARGV_SPLITTERS } from '../../../src/sources/mapping/argv.js';
+import { ARGV_SPLITTERS as REF_SPLITTERS } from '../windows/reference/mapping/argv.js';
 import { clone, compare, PATTERNS } from './engines.js';
 
 type Doc = Record<string, unknown>;
@@ -213,6 +215,37 @@ const SCRIPTS: Array<(r: MappingRun) => void> = [
   },
 ];
 
+/** `run.remove` / `run.put`, or what they amount to under the reference engine (whose runs have neither). */
+const remove = (r: MappingRun, o: Doc, k: string): void => {
+  if (typeof r.remove === 'function') r.remove(o, k);
+  else delete o[k];
+};
+const put = (r: MappingRun, o: Doc, k: string, v: unknown): void => {
+  if (typeof r.put === 'function') r.put(o, k, v);
+  else o[k] = v;
+};
+
+/** Scripts keeping the `deferSafe` contract: reads by name, deletes and writes through the run. */
+const SAFE_SCRIPTS: Array<(r: MappingRun) => void> = [
+  (r) => {
+    const e = r.doc.e as Doc | undefined;
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
+    if (e.k1 !== undefined) remove(r, e, 'k1');
+    put(r, e, 'k2', typeof e.a === 'string' ? e.a : 'p');
+    if (e.b === undefined) put(r, e, 'b', 'back');
+  },
+  (r) => {
+    const a = r.doc.a as Doc | undefined;
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) return;
+    const b = a.b as Doc | undefined;
+    if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
+      remove(r, b, 'c');
+      put(r, b, 'k1', b.k2 ?? 'z');
+    }
+    remove(r, a, 'k1');
+  },
+];
+
 function randomStep(g: Gen, depth: number, dispatchKey?: string): Step {
   const p = (): FieldPath => g.pick(PATHS);
   const skip = (): { skip?: string[] } => (g.chance(0.3) ? { skip: ['-', 'x'] } : {});
@@ -401,7 +434,9 @@ function randomStep(g: Gen, depth: number, dispatchKey?: string): Step {
       s = { op: 'concat', field: p(), parts: [{ field: p() }, '\\', { field: p() }] };
       break;
     case 22:
-      s = { op: 'script', name: 's', run: g.pick(SCRIPTS) };
+      s = g.chance(0.5)
+        ? { op: 'script', name: 's', run: g.pick(SCRIPTS) }
+        : { op: 'script', name: 'safe', run: g.pick(SAFE_SCRIPTS), deferSafe: true };
       break;
     case 23:
       s = {
@@ -440,6 +475,9 @@ function randomSteps(g: Gen, max: number, depth: number, dispatchKey?: string): 
   return Array.from({ length: 1 + g.int(max) }, () => randomStep(g, depth, dispatchKey));
 }
 
+/** `deferDeletes` settings each table runs with (none; one object; nested objects). */
+const DEFERRED: Array<string[] | undefined> = [undefined, ['e'], ['a', 'a.b', 'e']];
+
 describe('generated mapping engine = reference interpreter', () => {
   it('random tables over random documents', () => {
     const g = new Gen(prng(20240607));
@@ -447,7 +485,9 @@ describe('generated mapping engine = reference interpreter', () => {
     for (let t = 0; t < 400 && bad.length === 0; t++) {
       const steps = randomSteps(g, 12, 2);
       const docs = Array.from({ length: 25 }, () => randomDoc(g));
-      for (const b of compare(steps, docs)) bad.push(`table ${t}: ${JSON.stringify(steps)}\n${b}`);
+      for (const defer of DEFERRED)
+        for (const b of compare(steps, docs, 't', defer))
+          bad.push(`table ${t} (${defer}): ${JSON.stringify(steps)}\n${b}`);
     }
     expect(bad.slice(0, 2)).toEqual([]);
   });
@@ -458,7 +498,9 @@ describe('generated mapping engine = reference interpreter', () => {
     for (let t = 0; t < 3000 && bad.length === 0; t++) {
       const steps = randomSteps(g, 2, 1);
       const docs = Array.from({ length: 20 }, () => randomDoc(g));
-      for (const b of compare(steps, docs)) bad.push(`table ${t}: ${JSON.stringify(steps)}\n${b}`);
+      for (const defer of DEFERRED)
+        for (const b of compare(steps, docs, 't', defer))
+          bad.push(`table ${t} (${defer}): ${JSON.stringify(steps)}\n${b}`);
     }
     expect(bad.slice(0, 2)).toEqual([]);
   });
@@ -473,7 +515,9 @@ describe('generated mapping engine = reference interpreter', () => {
         ...randomSteps(g, 2, 1),
       ];
       const docs = Array.from({ length: 40 }, () => randomDoc(g));
-      for (const b of compare(steps, docs)) bad.push(`table ${t}: ${JSON.stringify(steps)}\n${b}`);
+      for (const defer of DEFERRED)
+        for (const b of compare(steps, docs, 't', defer))
+          bad.push(`table ${t} (${defer}): ${JSON.stringify(steps)}\n${b}`);
     }
     expect(bad.slice(0, 2)).toEqual([]);
   });
@@ -510,5 +554,17 @@ describe('generated mapping engine = reference interpreter', () => {
       ),
     ];
     expect(bad.slice(0, 2)).toEqual([]);
+  });
+});
+
+describe('command-line splitters = reference', () => {
+  it('agree on random command lines made of the characters that matter', () => {
+    const g = new Gen(prng(4242));
+    const alphabet = ['a', 'b', ' ', ' ', '\t', '"', '"', '\\', '\\', 'x y', '\u3000', '\u00a0', '\n'];
+    for (let t = 0; t < 20_000; t++) {
+      const cmd = Array.from({ length: g.int(16) }, () => g.pick(alphabet)).join('');
+      for (const alg of ['go', 'quote-whitespace', 'single-space'] as const)
+        expect([alg, cmd, ARGV_SPLITTERS[alg](cmd)]).toEqual([alg, cmd, REF_SPLITTERS[alg](cmd)]);
+    }
   });
 });

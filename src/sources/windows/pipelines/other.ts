@@ -27,12 +27,12 @@ function contextInfo(run: MappingRun): void {
   for (const line of ci.split(/\r?\n/)) {
     const m = keyPattern.exec(line);
     if (m !== null) {
-      if (key !== undefined) e[key] = value.trim();
+      if (key !== undefined) run.put(e, key, value.trim());
       key = m[1]!;
       value = m[2]!;
     } else if (key !== undefined) value += '\n' + line;
   }
-  if (key !== undefined) e[key] = value.trim();
+  if (key !== undefined) run.put(e, key, value.trim());
 }
 
 function removeKeySpaces(run: MappingRun): void {
@@ -69,7 +69,13 @@ const POWERSHELL_COMMON: readonly Step[] = [
 ];
 
 export const POWERSHELL_OPERATIONAL_STEPS: readonly Step[] = [
-  { op: 'script', name: '4103 context info', run: contextInfo, if: { eq: 'winlog.event_id', value: '4103' } },
+  {
+    op: 'script',
+    deferSafe: true,
+    name: '4103 context info',
+    run: contextInfo,
+    if: { eq: 'winlog.event_id', value: '4103' },
+  },
   { op: 'script', name: 'event_data keys without spaces', run: removeKeySpaces },
   CLEAN_EVENT_DATA,
   ...POWERSHELL_COMMON,
@@ -112,7 +118,7 @@ export const POWERSHELL_OPERATIONAL_STEPS: readonly Step[] = [
   { op: 'trim', field: 'powershell.file.script_block_text' },
   { op: 'argv', from: 'process.command_line', args: 'process.args', count: 'process.args_count', algorithm: 'go' },
   mv(ed('ScriptName'), 'Path'),
-  { op: 'script', name: 'script file', run: scriptFile },
+  { op: 'script', deferSafe: true, name: 'script file', run: scriptFile },
   mv('file.path', 'ScriptName'),
   { op: 'convert', field: 'error.code', type: 'string' },
   {

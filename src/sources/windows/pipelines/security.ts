@@ -408,13 +408,14 @@ function uac(run: MappingRun): void {
   const low = n >>> 0;
   const names = UAC_FLAGS.filter(([m]) => (low & m) >>> 0 === m).map(([, name]) => name);
   if (names.length === 0) return;
-  e.NewUACList = names;
+  run.put(e, 'NewUACList', names);
   const u = e.UserAccountControl;
   if (typeof u !== 'string' || u === '-') return;
-  e.UserAccountControl = u
+  const list = u
     .split('\n')
     .map((x) => x.replaceAll('%%', '').trim())
     .filter((x) => x.length > 0);
+  run.put(e, 'UserAccountControl', list);
 }
 
 function subcategory(run: MappingRun): void {
@@ -423,8 +424,8 @@ function subcategory(run: MappingRun): void {
   if (e === undefined || typeof g !== 'string') return;
   const row = SUBCATEGORIES[g.replaceAll('{', '').replaceAll('}', '').toUpperCase()];
   if (row === undefined) return;
-  e.Category = row[1];
-  e.SubCategory = row[0];
+  run.put(e, 'Category', row[1]);
+  run.put(e, 'SubCategory', row[0]);
 }
 
 function messageTable(run: MappingRun): void {
@@ -442,7 +443,7 @@ function messageTable(run: MappingRun): void {
       const c = String(x).replaceAll('%%', '').trim();
       return MESSAGES[c] ?? c;
     });
-    if (out.length > 0) e.AuditPolicyChangesDescription = out;
+    if (out.length > 0) run.put(e, 'AuditPolicyChangesDescription', out);
   }
   const al = e.AccessList;
   if (typeof al === 'string' || Array.isArray(al)) {
@@ -454,8 +455,8 @@ function messageTable(run: MappingRun): void {
       if (c !== '') codes.push(c);
       out.push(MESSAGES[c] ?? c);
     }
-    if (codes.length > 0) e.AccessList = codes;
-    if (out.length > 0) e.AccessListDescription = out;
+    if (codes.length > 0) run.put(e, 'AccessList', codes);
+    if (out.length > 0) run.put(e, 'AccessListDescription', out);
   }
   for (const [field, target] of [
     ['Direction', 'DirectionDescription'],
@@ -464,7 +465,7 @@ function messageTable(run: MappingRun): void {
     const v = e[field];
     if (typeof v !== 'string') continue;
     const m = MESSAGES[v.replaceAll('%%', '').trim()];
-    if (m !== undefined) e[target] = m;
+    if (m !== undefined) run.put(e, target, m);
   }
   const am = e.AccessMask;
   if (typeof am === 'string' || Array.isArray(am)) {
@@ -484,7 +485,7 @@ function messageTable(run: MappingRun): void {
       const n = decodeLong(c);
       if (n !== FAIL) mask = (mask | (n >>> 0)) >>> 0;
     }
-    if (list.length > 0) e.AccessMask = list;
+    if (list.length > 0) run.put(e, 'AccessMask', list);
     const desc: string[] = [];
     for (let b = 0; b < 32; b++) {
       const flag = 2 ** b;
@@ -493,7 +494,7 @@ function messageTable(run: MappingRun): void {
         if (name !== undefined) desc.push(name);
       }
     }
-    if (desc.length > 0) e.AccessMaskDescription = desc;
+    if (desc.length > 0) run.put(e, 'AccessMaskDescription', desc);
   }
 }
 
@@ -519,7 +520,7 @@ function sessionEvents(run: MappingRun): void {
   if (has(e.AccountDomain)) obj(d, 'user').domain = e.AccountDomain;
   const ca = e.ClientAddress;
   if (has(ca) && ca !== '-' && ca !== 'Unknown') {
-    if (ca === 'LOCAL') e.ClientAddress = '127.0.0.1';
+    if (ca === 'LOCAL') run.put(e, 'ClientAddress', '127.0.0.1');
     obj(d, 'source').ip = e.ClientAddress;
     appendUnique(d, 'related.ip', e.ClientAddress);
   }
@@ -635,33 +636,33 @@ function commonAuthFields(run: MappingRun): void {
     const pid = typeof e.ProcessId === 'string' ? decodeOrReport(run, 'ProcessId', e.ProcessId) : e.ProcessId;
     if (pid !== undefined) {
       obj(d, 'process').pid = pid;
-      delete e.ProcessId;
+      run.remove(e, 'ProcessId');
     }
   }
   if (has(e.ProcessName)) {
     obj(d, 'process').executable = e.ProcessName;
-    delete e.ProcessName;
+    run.remove(e, 'ProcessName');
   }
   if (has(e.IpAddress) && e.IpAddress !== '-') {
     obj(d, 'source').ip = e.IpAddress;
-    delete e.IpAddress;
+    run.remove(e, 'IpAddress');
   }
   if (has(e.IpPort) && e.IpPort !== '-') {
     const port = decodeOrReport(run, 'IpPort', e.IpPort);
     if (port !== undefined) {
       obj(d, 'source').port = port;
-      delete e.IpPort;
+      run.remove(e, 'IpPort');
     }
   }
   if (has(e.WorkstationName)) {
     obj(d, 'source').domain = e.WorkstationName;
-    delete e.WorkstationName;
+    run.remove(e, 'WorkstationName');
   }
   if (has(e.ClientAddress) && e.ClientAddress !== '-' && e.ClientAddress !== 'Unknown') {
-    if (e.ClientAddress === 'LOCAL') e.ClientAddress = '127.0.0.1';
+    if (e.ClientAddress === 'LOCAL') run.put(e, 'ClientAddress', '127.0.0.1');
     // The pipeline puts a single string here (not a list).
     obj(d, 'related').ip = e.ClientAddress;
-    delete e.ClientAddress;
+    run.remove(e, 'ClientAddress');
   }
   processNameFromExecutable(d);
 }
@@ -684,12 +685,12 @@ function connectionEvents(run: MappingRun): void {
   if (has(e.DestAddress) && e.DestAddress !== '-') {
     obj(d, 'destination').ip = e.DestAddress;
     appendUnique(d, 'related.ip', e.DestAddress);
-    delete e.DestAddress;
+    run.remove(e, 'DestAddress');
   }
   if (has(e.SourceAddress) && e.SourceAddress !== '-') {
     obj(d, 'source').ip = e.SourceAddress;
     appendUnique(d, 'related.ip', e.SourceAddress);
-    delete e.SourceAddress;
+    run.remove(e, 'SourceAddress');
   }
   for (const [f, target] of [
     ['DestPort', 'destination'],
@@ -699,14 +700,14 @@ function connectionEvents(run: MappingRun): void {
       const port = decodeOrReport(run, f, e[f]);
       if (port !== undefined) {
         obj(d, target).port = port;
-        delete e[f];
+        run.remove(e, f);
       }
     }
   }
   if (has(e.Protocol) && e.Protocol !== '-') obj(d, 'network').iana_number = e.Protocol;
   if (has(e.Application) && e.Application !== '-') {
     obj(d, 'process').executable = e.Application;
-    delete e.Application;
+    run.remove(e, 'Application');
   }
   processNameFromExecutable(d);
 }
@@ -720,16 +721,16 @@ function process4688(run: MappingRun): void {
       typeof e.NewProcessId === 'string' ? decodeOrReport(run, 'NewProcessId', e.NewProcessId) : e.NewProcessId;
     if (pid !== undefined) {
       obj(d, 'process').pid = pid;
-      delete e.NewProcessId;
+      run.remove(e, 'NewProcessId');
     }
   }
   if (has(e.NewProcessName)) {
     obj(d, 'process').executable = e.NewProcessName;
-    delete e.NewProcessName;
+    run.remove(e, 'NewProcessName');
   }
   if (has(e.ParentProcessName)) {
     obj(obj(d, 'process'), 'parent').executable = e.ParentProcessName;
-    delete e.ParentProcessName;
+    run.remove(e, 'ParentProcessName');
   }
   processNameFromExecutable(d);
   const parent = isObject(d.process) ? d.process.parent : undefined;
@@ -778,43 +779,43 @@ const SUBJECT_EVENTS = [
 const STANDARD: Step[] = [
   { op: 'lookup', key: 'event.code', into: 'event', table: SECURITY_EVENTS },
   { op: 'map', field: 'winlog.logon.type', from: ed('LogonType'), table: LOGON_TYPES },
-  { op: 'script', name: 'user account control', run: uac },
+  { op: 'script', deferSafe: true, name: 'user account control', run: uac },
   { op: 'flags', field: ed('TicketOptionsDescription'), from: ed('TicketOptions'), table: TICKET_OPTIONS },
   { op: 'map', field: ed('TicketEncryptionTypeDescription'), from: ed('TicketEncryptionType'), table: TICKET_ENCRYPTION, keyCase: 'lower' },
   { op: 'map', field: ed('StatusDescription'), from: ed('Status'), table: KERBEROS_STATUS, if: codeIn('4768', '4769', '4770', '4771') },
   { op: 'copy', field: 'service.name', from: ed('ServiceName'), ignoreEmpty: false },
   { op: 'map', field: 'service.type', from: ed('ServiceType'), table: SERVICE_TYPES },
-  { op: 'script', name: 'audit subcategory', run: subcategory },
-  { op: 'script', name: 'message table', run: messageTable },
-  { op: 'script', name: 'logon failure status', run: logonFailure, if: codeIn('4625', '4776') },
+  { op: 'script', deferSafe: true, name: 'audit subcategory', run: subcategory },
+  { op: 'script', deferSafe: true, name: 'message table', run: messageTable },
+  { op: 'script', deferSafe: true, name: 'logon failure status', run: logonFailure, if: codeIn('4625', '4776') },
   { op: 'map', field: 'winlog.trustType', from: ed('TdoType'), table: TRUST_TYPES },
   { op: 'map', field: 'winlog.trustDirection', from: ed('TdoDirection'), table: TRUST_DIRECTIONS },
   { op: 'map', field: 'winlog.trustAttribute', from: ed('TdoAttributes'), table: TRUST_ATTRIBUTES },
-  { op: 'script', name: 'session events', run: sessionEvents, if: codeIn('4778', '4779') },
+  { op: 'script', deferSafe: true, name: 'session events', run: sessionEvents, if: codeIn('4778', '4779') },
   {
-    op: 'script',
+    op: 'script', deferSafe: true,
     name: 'copy target user',
     run: copyTargetUser,
     if: codeIn('4624', '4625', '4634', '4647', '4648', '4768', '4769', '4770', '4771', '4776', '4964'),
   },
   { op: 'split', field: '$MemberNameParts', from: ed('MemberName'), separator: /(?<!\\),/ },
-  { op: 'script', name: 'member and group', run: memberAndGroup, if: codeIn(...GROUP_EVENTS) },
-  { op: 'script', name: 'computer object', run: computerObject, if: codeIn('4741', '4742', '4743') },
+  { op: 'script', deferSafe: true, name: 'member and group', run: memberAndGroup, if: codeIn(...GROUP_EVENTS) },
+  { op: 'script', deferSafe: true, name: 'computer object', run: computerObject, if: codeIn('4741', '4742', '4743') },
   { op: 'copy', field: 'winlog.logon.id', from: ed('TargetLogonId'), ignoreEmpty: false, if: codeIn('4634', '4647', '4964') },
-  { op: 'script', name: 'copy subject user', run: copySubjectUser('event_data'), if: codeIn(...SUBJECT_EVENTS) },
+  { op: 'script', deferSafe: true, name: 'copy subject user', run: copySubjectUser('event_data'), if: codeIn(...SUBJECT_EVENTS) },
   {
-    op: 'script',
+    op: 'script', deferSafe: true,
     name: 'copy target user to target',
     run: copyTargetTo('target', 'TargetSid'),
     if: codeIn('4670', '4720', '4722', '4723', '4724', '4725', '4726', '4738', '4740', '4767', '4798', '4817', '4907', '4797'),
   },
-  { op: 'script', name: 'copy target user to effective', run: copyTargetTo('effective', 'TargetUserSid'), if: codeIn('4648', '4688') },
-  { op: 'script', name: 'copy subject user from user_data', run: copySubjectUser('user_data'), if: codeIn('1102') },
+  { op: 'script', deferSafe: true, name: 'copy target user to effective', run: copyTargetTo('effective', 'TargetUserSid'), if: codeIn('4648', '4688') },
+  { op: 'script', deferSafe: true, name: 'copy subject user from user_data', run: copySubjectUser('user_data'), if: codeIn('1102') },
   { op: 'copy', field: 'winlog.logon.id', from: ed('SubjectLogonId'), ignoreEmpty: false },
   { op: 'copy', field: 'winlog.logon.id', from: 'winlog.user_data.SubjectLogonId', ignoreEmpty: false, if: codeIn('1102') },
-  { op: 'script', name: 'common auth fields', run: commonAuthFields, if: codeIn(...AUTH_FIELD_EVENTS) },
-  { op: 'script', name: 'connection events', run: connectionEvents, if: codeIn('5152', '5156', '5157', '5158') },
-  { op: 'script', name: 'process event 4688', run: process4688, if: codeIn('4688') },
+  { op: 'script', deferSafe: true, name: 'common auth fields', run: commonAuthFields, if: codeIn(...AUTH_FIELD_EVENTS) },
+  { op: 'script', deferSafe: true, name: 'connection events', run: connectionEvents, if: codeIn('5152', '5156', '5157', '5158') },
+  { op: 'script', deferSafe: true, name: 'process event 4688', run: process4688, if: codeIn('4688') },
   {
     op: 'append',
     field: 'related.user',
@@ -855,7 +856,7 @@ const STANDARD: Step[] = [
       },
     ],
   },
-  { op: 'script', name: 'file extension', run: shareFileExtension },
+  { op: 'script', deferSafe: true, name: 'file extension', run: shareFileExtension },
   { op: 'rename', field: 'network.direction', from: ed('DirectionDescription') },
   { op: 'lowercase', field: 'network.direction' },
 ]; // prettier-ignore

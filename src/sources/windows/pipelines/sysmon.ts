@@ -214,7 +214,7 @@ const SYSMON_MAPPING: readonly Step[] = [
     count: 'process.parent.args_count',
     algorithm: 'go',
   },
-  { op: 'script', name: 'process names', run: processNames },
+  { op: 'script', deferSafe: true, name: 'process names', run: processNames },
 
   // File fields.
   { op: 'rename', field: 'file.hash', from: '$hashes', ignoreEmpty: false, if: codeIn('6', '7', '15', '26', '29') },
@@ -239,7 +239,7 @@ const SYSMON_MAPPING: readonly Step[] = [
   // The pipeline compares `Signed == true`: a boolean, so the strings the winlog input sends never match.
   { op: 'set', field: 'file.code_signature.signed', value: true, if: { eq: ed('Signed'), value: true } },
   { op: 'set', field: 'file.code_signature.valid', value: true, if: { eq: ed('SignatureStatus'), value: 'Valid' } },
-  { op: 'script', name: 'file parts', run: fileParts },
+  { op: 'script', deferSafe: true, name: 'file parts', run: fileParts },
 
   // Network, destination and source fields.
   mv('network.transport', 'Protocol'),
@@ -257,7 +257,7 @@ const SYSMON_MAPPING: readonly Step[] = [
   { op: 'set', field: 'network.direction', value: 'ingress', if: { eq: ed('Initiated'), value: 'false' } },
   { op: 'set', field: 'network.type', value: 'ipv4', if: { eq: ed('SourceIsIpv6'), value: 'false' } },
   { op: 'set', field: 'network.type', value: 'ipv6', if: { eq: ed('SourceIsIpv6'), value: 'true' } },
-  { op: 'script', name: 'dns query results', run: dnsResults },
+  { op: 'script', deferSafe: true, name: 'dns query results', run: dnsResults },
   { op: 'append', field: 'related.hosts', from: 'dns.question.name' },
   { op: 'append', field: 'related.ip', from: 'dns.resolved_ip' },
 
@@ -276,7 +276,7 @@ const SYSMON_MAPPING: readonly Step[] = [
   { op: 'append', field: 'related.ip', from: 'destination.ip' },
 
   // Registry fields.
-  { op: 'script', name: 'registry', run: registry, if: codeIn('12', '13', '14') },
+  { op: 'script', deferSafe: true, name: 'registry', run: registry, if: codeIn('12', '13', '14') },
 
   // Conformity and clean-up.
   mv(ed('TargetProcessGUID'), 'TargetProcessGuid'),
