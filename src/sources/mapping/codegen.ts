@@ -118,13 +118,26 @@ export function parseHashList(
     if (at < 0 || at + vs.length > end) return undefined;
     const val = v.slice(at + vs.length, end).toLowerCase();
     if (!allZeros(val)) {
-      out[v.slice(start, at).toLowerCase()] = val;
+      out[hashName(v, start, at)] = val;
       related?.push(val);
     }
     if (end === v.length) return out;
     start = end + ps.length;
   }
 }
+
+/** The key `v[start..at)` lower-cased; the usual names as literals (a keyed store then needs no string-table lookup). */
+function hashName(v: string, start: number, at: number): string {
+  const n = at - start;
+  for (const [upper, lower] of HASH_NAMES) if (n === upper.length && v.startsWith(upper, start)) return lower;
+  return v.slice(start, at).toLowerCase();
+}
+const HASH_NAMES: ReadonlyArray<readonly [string, string]> = [
+  ['SHA1', 'sha1'],
+  ['MD5', 'md5'],
+  ['SHA256', 'sha256'],
+  ['IMPHASH', 'imphash'],
+];
 
 function allZeros(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x30) return false;
@@ -270,7 +283,9 @@ class Unit {
     return (
       `if (D${i}.obj !== ${obj}) ownDeferred(run, ${i}, ${obj});\n${t} = ${prop(obj, key)};\n` +
       `if (${t} !== undefined) {\nif (${own}) {\n${prop(obj, key)} = undefined;\nD${i}.keys.push(${k});\n}\n}\n` +
-      `else if (hasOwn(${obj}, ${k}) && !D${i}.keys.includes(${k})) D${i}.keys.push(${k});`
+      // Absent (the usual case: `in` is an inline-cached check), or undefined: deleted before (listing it
+      // again is harmless) or an own undefined value.
+      `else if (${k} in ${obj} && hasOwn(${obj}, ${k})) D${i}.keys.push(${k});`
     );
   }
 
@@ -787,8 +802,13 @@ class Generator {
         const m = segs[0]!.startsWith('$') ? -1 : this.managed.findIndex((p) => sameSegments(p, segs));
         if (m < 0)
           return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
-        // A deferred-delete object: keys deleted earlier are absent (skipped), deletes are deferred.
-        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nfor (${k} in ${o}) {\nif (${skipDead} && D${m}.keys.includes(${k})) continue;\n${x} = ${o}[${k}];\nif (${drop}) tombKey(run, ${m}, ${o}, ${k});\nelse ${left}++;\n}${empty}\n}`;
+        // A deferred-delete object: keys deleted earlier (undefined now) are absent, deletes are deferred.
+        // With undefined values dropped anyway, deleting such a key again is harmless: no lookup then.
+        const skip =
+          s.dropUndefined !== false
+            ? ''
+            : `if (${x} === undefined && ${skipDead} && D${m}.keys.includes(${k})) continue;\n`;
+        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else ${left}++;\n}${empty}\n}`;
       }
       case 'argv': {
         const v = u.tmp();

@@ -16,7 +16,7 @@ import type { FieldPath, MappingRun } from './types.js';
 export interface Deferred {
   /** The object the listed keys were deleted from (undefined: none yet). */
   obj: Record<string, unknown> | undefined;
-  /** Deleted keys, still present with the value `undefined`. */
+  /** Deleted keys, still present with the value `undefined` (possibly listed more than once). */
   keys: string[];
 }
 
@@ -116,9 +116,9 @@ export function tombKey(run: Run, i: number, o: Record<string, unknown>, key: st
 
 /** Before writing `key` of `o`: a deferred delete of it becomes real, so the key moves to the end. */
 export function untombKey(s: Deferred, o: Record<string, unknown>, key: string): void {
-  const at = s.keys.indexOf(key);
-  if (at < 0) return;
-  s.keys.splice(at, 1);
+  if (!s.keys.includes(key)) return;
+  // A key may be listed more than once (deleting a deleted key lists it again).
+  s.keys = s.keys.filter((k) => k !== key);
   delete o[key];
 }
 

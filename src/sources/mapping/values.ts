@@ -194,7 +194,14 @@ function parseCanonicalUtc(v: string): number | typeof FAIL | undefined {
   const digits = n - 21;
   if (digits === 1) ms *= 100;
   else if (digits === 2) ms *= 10;
-  return utcMillis(num(v, 0, 4), num(v, 5, 2), num(v, 8, 2), num(v, 11, 2), num(v, 14, 2), num(v, 17, 2), ms);
+  return utcMillis(d2(v, 0) * 100 + d2(v, 2), d2(v, 5), d2(v, 8), d2(v, 11), d2(v, 14), d2(v, 17), ms);
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function d2(v: string, i: number): number {
+  const a = v.charCodeAt(i) - 48;
+  const b = v.charCodeAt(i + 1) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
 }
 
 /**
@@ -203,29 +210,28 @@ function parseCanonicalUtc(v: string): number | typeof FAIL | undefined {
  */
 function canonicalUtcShape(v: string): boolean {
   const n = v.length;
-  if (n < 20 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return false;
+  if (n < 20 || n > 30 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return false;
   if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a)
     return false;
   if (n > 20) {
-    if (v.charCodeAt(19) !== 0x2e || n > 30) return false;
-    for (let i = 20; i < n - 1; i++) if (!isDigit(v.charCodeAt(i))) return false;
+    if (v.charCodeAt(19) !== 0x2e) return false;
+    for (let i = 20; i < n - 1; i++) if (v.charCodeAt(i) - 48 > 9 || v.charCodeAt(i) < 48) return false;
   }
-  for (let i = 0; i < 19; i++)
-    if (i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && !isDigit(v.charCodeAt(i))) return false;
+  return (d2(v, 0) | d2(v, 2) | d2(v, 5) | d2(v, 8) | d2(v, 11) | d2(v, 14) | d2(v, 17)) >= 0;
+}
+
+/** canonicalUtcShape and utcMillis's range checks. */
+function canonicalUtcValid(v: string): boolean {
+  if (!canonicalUtcShape(v)) return false;
+  const mo = d2(v, 5);
+  const d = d2(v, 8);
+  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || d2(v, 11) > 23 || d2(v, 14) > 59 || d2(v, 17) > 59)
+    return false;
+  if (mo === 2 && d === 29) {
+    const y = d2(v, 0) * 100 + d2(v, 2);
+    return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  }
   return true;
-}
-
-/** The decimal number of `len` ASCII digits at `at` (already checked). */
-function num(v: string, at: number, len: number): number {
-  let x = 0;
-  for (let i = at; i < at + len; i++) x = x * 10 + (v.charCodeAt(i) - 48);
-  return x;
-}
-
-/** utcMillis's range checks alone. */
-function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h > 23 || mi > 59 || s > 59) return false;
-  return !(mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)));
 }
 
 /**
@@ -265,13 +271,6 @@ export function isoSecondsText(v: string, offsetMinutes = 0): string | typeof FA
     return v.length === 20 ? v : v.slice(0, 19) + 'Z';
   const t = parseIso8601(v, offsetMinutes);
   return t === FAIL || !Number.isFinite(t) ? FAIL : formatSeconds(t);
-}
-
-function canonicalUtcValid(v: string): boolean {
-  return (
-    canonicalUtcShape(v) &&
-    validDate(num(v, 0, 4), num(v, 5, 2), num(v, 8, 2), num(v, 11, 2), num(v, 14, 2), num(v, 17, 2))
-  );
 }
 
 let lastIsoText = '';
@@ -338,43 +337,47 @@ function compileJavaPattern(pattern: string): PatternParser {
     } else literal(pattern.slice(i, j));
     i = j;
   }
-  const num = (v: string, at: number, len: number): number => {
-    let x = 0;
-    for (let k = at; k < at + len; k++) x = x * 10 + (v.charCodeAt(k) - 48);
-    return x;
-  };
-  return (v, offset) => {
-    if (v.length !== width) return FAIL;
-    for (let k = 0; k < lits.length; k++) if (v.charCodeAt(lits[k]![0]) !== lits[k]![1]) return FAIL;
-    for (let k = 0; k < fields.length; k++) {
-      const { at, len } = fields[k]!;
-      for (let q = at; q < at + len; q++) {
-        const d = v.charCodeAt(q);
-        if (d < 48 || d > 57) return FAIL;
-      }
+  // Generated straight-line code: every position's check and every field's digits inline.
+  const body: string[] = [`if (v.length !== ${width}) return FAIL;`];
+  for (const [at, code] of lits) body.push(`if (v.charCodeAt(${at}) !== ${code}) return FAIL;`);
+  const vars = new Map<string, string>([
+    ['y', '1970'],
+    ['M', '1'],
+    ['d', '1'],
+    ['H', '0'],
+    ['m', '0'],
+    ['s', '0'],
+    ['S', '0'],
+  ]);
+  let digit = 0;
+  for (const { f, at, len } of fields) {
+    const ds: string[] = [];
+    for (let q = at; q < at + len; q++) {
+      const c = `c${digit++}`;
+      body.push(`const ${c} = v.charCodeAt(${q}) - 48;`, `if (${c} < 0 || ${c} > 9) return FAIL;`);
+      ds.push(c);
     }
-    let y = 1970;
-    let mo = 1;
-    let d = 1;
-    let h = 0;
-    let mi = 0;
-    let s = 0;
-    let ms = 0;
     // A field written twice keeps its last value (as the former RegExp groups did).
-    for (let k = 0; k < fields.length; k++) {
-      const { f, at, len } = fields[k]!;
-      if (f === 'y') y = num(v, at, len);
-      else if (f === 'M') mo = num(v, at, len);
-      else if (f === 'd') d = num(v, at, len);
-      else if (f === 'H') h = num(v, at, len);
-      else if (f === 'm') mi = num(v, at, len);
-      else if (f === 's') s = num(v, at, len);
+    if (f === 'S') {
       // Fraction digits to whole milliseconds, truncated (fractionMillis).
-      else ms = len >= 3 ? num(v, at, 3) : num(v, at, len) * (len === 1 ? 100 : 10);
-    }
-    const t = utcMillis(y, mo, d, h, mi, s, ms);
-    return t === FAIL ? FAIL : t - offset * 60_000;
-  };
+      const three = ds.slice(0, 3);
+      const value = three.reduce((acc, c) => `(${acc}) * 10 + ${c}`);
+      vars.set('S', len >= 3 ? value : `(${value}) * ${len === 1 ? 100 : 10}`);
+    } else
+      vars.set(
+        f,
+        ds.reduce((acc, c) => `(${acc}) * 10 + ${c}`),
+      );
+  }
+  body.push(
+    `const t = utcMillis(${['y', 'M', 'd', 'H', 'm', 's', 'S'].map((k) => vars.get(k)).join(', ')});`,
+    'return t === FAIL ? FAIL : t - offset * 60000;',
+  );
+  // Source made of numbers and fixed names only.
+  return new Function('utcMillis', 'FAIL', `return function (v, offset) {\n${body.join('\n')}\n};`)(
+    utcMillis,
+    FAIL,
+  ) as PatternParser;
 }
 
 /** The parser of a Java-style pattern (compiled once per pattern). */

@@ -1,5 +1,5 @@
 /** Helpers shared by the Windows pipeline tables. */
-import { compilePath, isObject, type MappingRun, type Step } from '../../mapping/index.js';
+import { isObject, type MappingRun, type Step } from '../../mapping/index.js';
 
 export const EVENT_DATA = 'winlog.event_data';
 export const ZERO_GUID = '{00000000-0000-0000-0000-000000000000}';
@@ -7,11 +7,11 @@ export const ZERO_GUID = '{00000000-0000-0000-0000-000000000000}';
 /** `winlog.event_data.<name>` */
 export const ed = (name: string): string => `${EVENT_DATA}.${name}`;
 
-const eventData = compilePath(EVENT_DATA);
-
-/** The event_data object of a run (created on demand when `create`). */
+/** The event_data object of a run, if any (named loads: cheaper than a shared path accessor). */
 export function eventDataOf(run: MappingRun): Record<string, unknown> | undefined {
-  const v = eventData.get(run);
+  const w = run.doc.winlog;
+  if (!isObject(w)) return undefined;
+  const v = w.event_data;
   return isObject(v) ? v : undefined;
 }
 
@@ -27,19 +27,30 @@ export function edValue(run: MappingRun, name: string): unknown {
   return v === null ? undefined : v;
 }
 
-/** Reads a dotted document path (slow path, for scripts). */
+/** Dotted paths split once (scripts pass constant paths). */
+const splits = new Map<string, string[]>();
+function segments(path: string): string[] {
+  let segs = splits.get(path);
+  if (segs === undefined) {
+    segs = path.split('.');
+    if (splits.size < 4096) splits.set(path, segs);
+  }
+  return segs;
+}
+
+/** Reads a dotted document path (for scripts). */
 export function getIn(obj: unknown, path: string): unknown {
   let cur = obj;
-  for (const s of path.split('.')) {
+  for (const s of segments(path)) {
     if (!isObject(cur)) return undefined;
     cur = cur[s];
   }
   return cur;
 }
 
-/** Writes a dotted path, creating objects (slow path, for scripts). */
+/** Writes a dotted path, creating objects (for scripts). */
 export function setIn(obj: Record<string, unknown>, path: string, value: unknown): void {
-  const segs = path.split('.');
+  const segs = segments(path);
   let cur = obj;
   for (let i = 0; i < segs.length - 1; i++) {
     const s = segs[i]!;

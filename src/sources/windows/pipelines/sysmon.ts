@@ -8,9 +8,9 @@
  * list), `community_id`, the translate_sid `_Member*` enrichment, the DNS `QueryStatus` code → name
  * table (`sysmon.dns.status` keeps the code).
  */
-import { compilePath, isObject, type MappingRun, type Step } from '../../mapping/index.js';
+import { isObject, type MappingRun, type Step } from '../../mapping/index.js';
 import { toIp } from '../../mapping/values.js';
-import { CLEAN_EVENT_DATA, codeIn, ed, EVENT_DATA, eventTable, setIn } from './common.js';
+import { CLEAN_EVENT_DATA, codeIn, ed, EVENT_DATA, eventDataOf, eventTable, setIn } from './common.js';
 
 export const SYSMON_EVENTS = eventTable([
   ['1', 'Process creation', ['process'], ['start']],
@@ -64,32 +64,29 @@ const HIVES: Readonly<Record<string, string>> = {
   HKEY_USERS: 'HKU', HKU: 'HKU',
 }; // prettier-ignore
 
-const filePath = compilePath('file.path');
-const NAMES = [
-  [compilePath('process.executable'), compilePath('process.name')],
-  [compilePath('process.parent.executable'), compilePath('process.parent.name')],
-] as const;
-const queryResults = compilePath(ed('QueryResults'));
-const targetObject = compilePath(ed('TargetObject'));
-const details = compilePath(ed('Details'));
-
 /** `process.name` / `process.parent.name`: text after the last `\`, only when non-empty and unset. */
 function processNames(run: MappingRun): void {
-  for (const [exe, name] of NAMES) {
-    const v = exe.get(run);
-    if (typeof v !== 'string' || v.length <= 1 || name.get(run) !== undefined) continue;
-    const idx = v.lastIndexOf('\\');
-    if (idx > -1 && idx + 1 < v.length) name.set(run, v.slice(idx + 1));
-  }
+  const p = run.doc.process;
+  if (!isObject(p)) return;
+  nameOf(p);
+  if (isObject(p.parent)) nameOf(p.parent);
+}
+
+function nameOf(p: Record<string, unknown>): void {
+  const v = p.executable;
+  if (typeof v !== 'string' || v.length <= 1 || p.name !== undefined) return;
+  const idx = v.lastIndexOf('\\');
+  if (idx > -1 && idx + 1 < v.length) p.name = v.slice(idx + 1);
 }
 
 /** file.name / directory / extension from file.path (extension: after the path's last dot). */
 function fileParts(run: MappingRun): void {
-  const path = filePath.get(run);
+  const file = run.doc.file;
+  if (!isObject(file)) return;
+  const path = file.path;
   if (typeof path !== 'string' || path.length <= 1) return;
   const idx = path.lastIndexOf('\\');
   if (idx < 0) return;
-  const file = run.doc.file as Record<string, unknown>;
   file.name = path.slice(idx + 1);
   file.directory = path.slice(0, idx);
   const ext = path.lastIndexOf('.');
@@ -98,7 +95,7 @@ function fileParts(run: MappingRun): void {
 
 /** `QueryResults` → dns.answers / dns.resolved_ip / related.hosts, as the pipeline's script and foreach steps. */
 function dnsResults(run: MappingRun): void {
-  const qr = queryResults.get(run);
+  const qr = eventDataOf(run)?.QueryResults;
   if (typeof qr !== 'string' || qr === '') return;
   const answers: Array<Record<string, string | undefined>> = [];
   const ips: string[] = [];
@@ -129,7 +126,8 @@ function dnsResults(run: MappingRun): void {
 
 /** Registry fields of events 12–14 (with the pipeline's QWORD arithmetic, `(high << 8) + low`). */
 function registry(run: MappingRun): void {
-  const path = targetObject.get(run);
+  const e = eventDataOf(run);
+  const path = e?.TargetObject;
   if (typeof path !== 'string' || path === '') return;
   const reg: Record<string, unknown> = { path };
   run.doc.registry = reg;
@@ -141,7 +139,7 @@ function registry(run: MappingRun): void {
     if (tokens.length > 1) reg.key = tokens.slice(1).join('\\');
   }
   reg.value = tokens[tokens.length - 1];
-  const data = details.get(run);
+  const data = e?.Details;
   if (typeof data !== 'string' || data === '') return;
   const qword = /^QWORD \(((0x[0-9A-F]{8})-(0x[0-9A-F]{8}))\)$/i.exec(data);
   if (qword !== null) {
