@@ -13,6 +13,38 @@ export default tseslint.config(
     },
   },
   {
+    // The triage UI runs in browsers and renders untrusted event data: no HTML parsing, no eval.
+    files: ['src/server/ui/**/*.ts'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        sessionStorage: 'readonly',
+        CSS: 'readonly',
+        fetch: 'readonly',
+      },
+    },
+    rules: {
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...[
+          'innerHTML',
+          'outerHTML',
+          'insertAdjacentHTML',
+          'write',
+          'writeln',
+          'createContextualFragment',
+          'srcdoc',
+        ].map((property) => ({ property, message: 'Build DOM with h() from dom.ts; never parse HTML from data.' })),
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
