@@ -402,6 +402,8 @@ export const alertsPage: Page<{ filters: AlertFilters }> = async (root, ctx, rou
   };
   document.addEventListener('keydown', onKey);
 
+  updateBulk();
+  renderPaging();
   await load(false);
 
   return () => {
