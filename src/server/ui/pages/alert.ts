@@ -363,6 +363,15 @@ export const alertPage: Page<{ id: string }> = async (root, ctx, route) => {
     .timeline(id)
     .then((t) => setContent(timelineBody, timelineView(t.items ?? [], summary.original_time)))
     .catch((err) => ctx.fail(err, timelineBody));
+
+  // Another analyst (or a bulk action) may change this alert meanwhile.
+  return ctx.onLive((m) => {
+    const a = m.data as Partial<AlertSummary> | null;
+    if (m.event !== 'alert-updated' || !a || a.id !== id) return;
+    summary = { ...summary, ...a };
+    syncActions();
+    renderTags();
+  });
 };
 
 /** The alert document with the event's own fields before Kibana's `kibana.*` fields. */
