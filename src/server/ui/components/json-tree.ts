@@ -9,6 +9,9 @@ interface Entry {
   keyText: string;
   value?: HTMLElement;
   valueText: string;
+  /** Long strings show their start until expanded (by the user or by a search hit inside). */
+  more?: HTMLButtonElement;
+  expanded: boolean;
   depthOpen: boolean;
 }
 
@@ -36,6 +39,16 @@ function typeClass(v: unknown): string {
   if (typeof v === 'number') return 'jt-number';
   if (typeof v === 'boolean') return 'jt-bool';
   return 'jt-other';
+}
+
+/** Strings longer than this show their first part until expanded. */
+const LONG = 600;
+
+function showValue(e: Entry, term: string): void {
+  if (!e.value) return;
+  const text = e.expanded ? e.valueText : `${e.valueText.slice(0, 240)}…`;
+  e.value.replaceChildren(...highlight(text, term));
+  if (e.more) e.more.textContent = e.expanded ? 'less' : `all ${e.valueText.length} characters`;
 }
 
 export interface JsonTreeOptions {
@@ -69,13 +82,31 @@ export function jsonTree(doc: unknown, opts: JsonTreeOptions = {}): HTMLElement 
         ul,
       );
       const li = h('li', { role: 'treeitem' }, details);
-      index.set(path, { li, details, key: keyEl, keyText, valueText: '', depthOpen: startOpen });
+      index.set(path, { li, details, key: keyEl, keyText, valueText: '', depthOpen: startOpen, expanded: true });
       return li;
     }
     const valueText = leafText(v);
-    const value = h('span', { class: ['jt-val', typeClass(v)] }, valueText);
+    const value = h('span', { class: ['jt-val', typeClass(v)] });
     const li = h('li', { role: 'treeitem' }, keyEl, h('span', { class: 'jt-colon' }, ': '), value);
-    index.set(path, { li, key: keyEl, keyText, value, valueText, depthOpen: true });
+    const entry: Entry = {
+      li,
+      key: keyEl,
+      keyText,
+      value,
+      valueText,
+      depthOpen: true,
+      expanded: valueText.length <= LONG,
+    };
+    if (!entry.expanded) {
+      entry.more = h('button', { type: 'button', class: 'btn btn-small jt-more' });
+      entry.more.addEventListener('click', () => {
+        entry.expanded = !entry.expanded;
+        showValue(entry, currentTerm);
+      });
+      li.appendChild(entry.more);
+    }
+    showValue(entry, '');
+    index.set(path, entry);
     return li;
   };
 
@@ -87,14 +118,17 @@ export function jsonTree(doc: unknown, opts: JsonTreeOptions = {}): HTMLElement 
   const setAll = (open: boolean) => {
     for (const e of index.values()) if (e.details) e.details.open = open;
   };
+  let currentTerm = '';
   const apply = (term: string) => {
+    currentTerm = term;
     const { shown, hits: n } = searchTree(doc, term);
     const active = term.trim() !== '';
     for (const [path, e] of index) {
       e.li.hidden = active && !shown.has(path);
       if (e.details) e.details.open = active ? shown.has(path) : e.depthOpen;
       e.key.replaceChildren(...highlight(e.keyText, active ? term : ''));
-      if (e.value) e.value.replaceChildren(...highlight(e.valueText, active ? term : ''));
+      if (e.more && active && e.valueText.toLowerCase().includes(term.trim().toLowerCase())) e.expanded = true;
+      showValue(e, active ? term : '');
     }
     hits.textContent = active ? `${n} match${n === 1 ? '' : 'es'}` : '';
   };
