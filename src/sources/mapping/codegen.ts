@@ -205,6 +205,7 @@ class Unit {
       `return function ${fname}(run) {\nlet doc = run.doc, vars = run.vars;\n` +
       (this.managed.length > 0 ? `const ${this.managed.map((_, i) => `D${i} = run.d[${i}]`).join(', ')};\n` : '') +
       (temps.length > 0 ? `let ${temps.join(', ')};\n` : '') +
+      (this.cacheVars > 0 ? `let ${Array.from({ length: this.cacheVars }, (_, i) => `c${i}`).join(', ')};\n` : '') +
       `${body}\n};`;
     // The source is built only from the step table (names and strings escaped above).
     return new Function('H', 'K', src)(HELPERS, this.consts) as Fn;
@@ -244,11 +245,119 @@ class Unit {
     return { root: 'doc', segs };
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Parent objects held in variables across steps (a walk of `doc.winlog.event_data` is done once,
+  // not at every field access). Invariant: where the map has prefix → variable, the variable holds
+  // the object at that prefix if it is a plain object, else undefined, on every path reaching the
+  // code. Writes keep their prefixes' variables current; anything else that could change them
+  // (opaque code, deferred-delete flushes, replacing a prefix) drops the entries.
+
+  private cache = new Map<string, string>();
+  private cacheVars = 0;
+  /** Per step being generated (innermost last): code establishing variables, and whether to walk uncached. */
+  private frames: Array<{ preamble: string; bypass: boolean; written: string[] }> = [];
+
+  /** Starts a step; `bypass`: its paths are walked from the root (its code may run opaque functions). */
+  beginStep(bypass = false): void {
+    this.frames.push({ preamble: '', bypass, written: [] });
+  }
+
+  /**
+   * Notes a write or delete at `segs` in the current step. Code fragments are not always generated
+   * in the order they run, so a variable for this path (or below it) must not be loaded before the
+   * step from now on: it could hold the value from before the write.
+   */
+  private wrote(root: string, segs: readonly string[]): void {
+    this.frames[this.frames.length - 1]?.written.push(this.prefixKey(root, segs, segs.length));
+  }
+
+  /** Ends a step: the code to run before it (variables it needs, loaded once). */
+  endStep(): string {
+    return this.frames.pop()!.preamble;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  snapshot(): Map<string, string> {
+    return new Map(this.cache);
+  }
+
+  /** Keeps the entries held, with the same variable, in every map (control-flow merge). */
+  merge(...maps: Array<Map<string, string>>): void {
+    const [first, ...rest] = maps;
+    this.cache = new Map([...first!].filter(([k, v]) => rest.every((m) => m.get(k) === v)));
+  }
+
+  private cached(): boolean {
+    const f = this.frames[this.frames.length - 1];
+    return f !== undefined && !f.bypass;
+  }
+
+  private prefixKey(root: string, segs: readonly string[], n: number): string {
+    return `${root}\u0000${segs.slice(0, n).join('\u0000')}`;
+  }
+
+  /**
+   * The variable holding the object at `segs[0..n)` (n ≥ 1), loaded before the current step if
+   * new; undefined when it cannot be loaded there (a write of this step at or above it).
+   */
+  private parentVar(root: string, segs: readonly string[], n: number): string | undefined {
+    const key = this.prefixKey(root, segs, n);
+    let v = this.cache.get(key);
+    if (v !== undefined) return v;
+    const frame = this.frames[this.frames.length - 1]!;
+    if (frame.written.some((w) => key === w || key.startsWith(w + '\u0000'))) return undefined;
+    const up = n === 1 ? undefined : this.parentVar(root, segs, n - 1);
+    if (n > 1 && up === undefined) return undefined;
+    v = `c${this.cacheVars++}`;
+    const load =
+      up === undefined ? prop(root, segs[0]!) : `${up} === undefined ? undefined : ${prop(up, segs[n - 1]!)}`;
+    frame.preamble += `${v} = ${load};\nif (${v} === null || typeof ${v} !== "object" || isArray(${v})) ${v} = undefined;\n`;
+    this.cache.set(key, v);
+    return v;
+  }
+
+  /** Drops the entries of the prefixes below `segs` (their objects were replaced); the step then walks uncached. */
+  private dropBelow(root: string, segs: readonly string[]): void {
+    const key = this.prefixKey(root, segs, segs.length) + '\u0000';
+    let dropped = false;
+    for (const k of [...this.cache.keys()]) {
+      if (k.startsWith(key)) {
+        this.cache.delete(k);
+        dropped = true;
+      }
+    }
+    const f = this.frames[this.frames.length - 1];
+    if (dropped && f !== undefined) f.bypass = true;
+  }
+
+  /** Drops the entries of `segs`' prefixes and of `segs` itself (an uncached write may have created or replaced them). */
+  private dropAlong(root: string, segs: readonly string[]): void {
+    for (let n = 1; n <= segs.length; n++) this.cache.delete(this.prefixKey(root, segs, n));
+    this.dropBelow(root, segs);
+  }
+
+  /** Drops the entries at and below deferred-delete path `i` (its object may have been rebuilt). */
+  dropManaged(i: number): void {
+    const segs = this.managed[i]!;
+    this.cache.delete(this.prefixKey('doc', segs, segs.length));
+    this.dropBelow('doc', segs);
+  }
+
   /** An expression reading the path (Accessor.get). */
   get(path: FieldPath): string {
     const { root, segs } = this.split(path);
+    const last = segs[segs.length - 1]!;
+    if (segs.length === 1) return prop(root, last);
+    const p = this.cached() ? this.parentVar(root, segs, segs.length - 1) : undefined;
+    if (p !== undefined) {
+      // The interpreter's generic walk (four segments and more) also checks the root.
+      const rootOk = segs.length >= 4 ? `${isObj(root)} && ` : '';
+      return `(${rootOk}${p} !== undefined ? ${prop(p, last)} : undefined)`;
+    }
     const conds: string[] = [];
-    // The interpreter's generic walk (four segments and more) also checks the root.
     if (segs.length >= 4) conds.push(isObj(root));
     let cur = root;
     for (let i = 0; i < segs.length - 1; i++) {
@@ -256,8 +365,7 @@ class Unit {
       conds.push(`(${t} = ${prop(cur, segs[i]!)}) !== null && typeof ${t} === "object" && !isArray(${t})`);
       cur = t;
     }
-    const last = prop(cur, segs[segs.length - 1]!);
-    return conds.length === 0 ? last : `(${conds.join(' && ')} ? ${last} : undefined)`;
+    return `(${conds.join(' && ')} ? ${prop(cur, last)} : undefined)`;
   }
 
   /** Index of the deferred-delete path whose segments are `segs[0..n)`, or -1. */
@@ -271,21 +379,20 @@ class Unit {
   }
 
   /**
-   * `delete obj.key`, deferred (obj is the object at deferred path `i`): inline, so the load and
-   * the store are named (monomorphic) property accesses. An inherited value is not deleted: a key
-   * that Object.prototype has is checked with hasOwn, others only off plain objects.
+   * `delete obj.key` where obj is the object at deferred path `i`: deferred (inline, so the load and
+   * the store are named property accesses) when obj is a plain object and Object.prototype has no
+   * such key. Otherwise deleted at once: an undefined own value would hide an inherited one.
    */
   tomb(i: number, obj: string, key: string): string {
     const t = this.tmp();
     const k = JSON.stringify(key);
-    const own =
-      key in Object.prototype ? `hasOwn(${obj}, ${k})` : `(getProto(${obj}) === OBJECT_PROTO || hasOwn(${obj}, ${k}))`;
     return (
+      `if (getProto(${obj}) === OBJECT_PROTO && !(${k} in OBJECT_PROTO)) {\n` +
       `if (D${i}.obj !== ${obj}) ownDeferred(run, ${i}, ${obj});\n${t} = ${prop(obj, key)};\n` +
-      `if (${t} !== undefined) {\nif (${own}) {\n${prop(obj, key)} = undefined;\nD${i}.keys.push(${k});\n}\n}\n` +
-      // Absent (the usual case: `in` is an inline-cached check), or undefined: deleted before (listing it
-      // again is harmless) or an own undefined value.
-      `else if (${k} in ${obj} && hasOwn(${obj}, ${k})) D${i}.keys.push(${k});`
+      `if (${t} !== undefined) {\n${prop(obj, key)} = undefined;\nD${i}.keys.push(${k});\n}\n` +
+      // Absent (the usual case), or undefined: deleted before (listing it again is harmless) or an
+      // own undefined value. With a plain prototype lacking the key, `in` means own.
+      `else if (${k} in ${obj}) D${i}.keys.push(${k});\n} else delete ${prop(obj, key)};`
     );
   }
 
@@ -298,10 +405,40 @@ class Unit {
   /** Statements writing `value` (an expression evaluated once) to the path (Accessor.set). */
   set(path: FieldPath, value: string): string {
     const { root, segs } = this.split(path);
-    if (segs.length === 1)
-      return `${this.untomb(this.managedAt(segs, 0, root), root, segs[0]!)}${prop(root, segs[0]!)} = ${value};`;
+    const last = segs[segs.length - 1]!;
+    const cachedKey = this.prefixKey(root, segs, segs.length);
+    // The written value replaces whatever object was at the path: its variable follows it.
+    const follow = (): string => {
+      const v = this.cache.get(cachedKey);
+      this.dropBelow(root, segs);
+      return v === undefined
+        ? ''
+        : `${v} = ${value};\nif (${v} === null || typeof ${v} !== "object" || isArray(${v})) ${v} = undefined;\n`;
+    };
+    if (segs.length === 1) {
+      const code = `${this.untomb(this.managedAt(segs, 0, root), root, last)}${prop(root, last)} = ${value};\n`;
+      const f = follow();
+      this.wrote(root, segs);
+      return code + f;
+    }
     const l = this.label();
     let out = `${l}: {\n`;
+    if (this.cached() && this.parentVar(root, segs, segs.length - 1) !== undefined) {
+      // Parents from their variables; a missing one is created and its variable set.
+      for (let i = 1; i < segs.length; i++) {
+        const v = this.parentVar(root, segs, i)!;
+        const up = i === 1 ? root : this.parentVar(root, segs, i - 1)!;
+        const at = prop(up, segs[i - 1]!);
+        const t = this.tmp();
+        const untomb = this.untomb(this.managedAt(segs, i - 1, root), up, segs[i - 1]!);
+        out += `if (${v} === undefined) {\n${t} = ${at};\nif (${t} === undefined || ${t} === null) {\n${untomb}${at} = ${v} = {};\n} else break ${l};\n}\n`;
+      }
+      const p = this.parentVar(root, segs, segs.length - 1)!;
+      out += `${this.untomb(this.managedAt(segs, segs.length - 1, root), p, last)}${prop(p, last)} = ${value};\n`;
+      const f = follow();
+      this.wrote(root, segs);
+      return `${out}${f}}`;
+    }
     let cur = root;
     for (let i = 0; i < segs.length - 1; i++) {
       const t = this.tmp();
@@ -310,7 +447,8 @@ class Unit {
       out += `${t} = ${at};\nif (${t} === undefined || ${t} === null) {\n${untomb}${at} = ${t} = {};\n} else if (typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
       cur = t;
     }
-    const last = segs[segs.length - 1]!;
+    this.dropAlong(root, segs);
+    this.wrote(root, segs);
     return `${out}${this.untomb(this.managedAt(segs, segs.length - 1, root), cur, last)}${prop(cur, last)} = ${value};\n}`;
   }
 
@@ -326,7 +464,16 @@ class Unit {
         ? ''
         : `if (D${self}.obj === ${prop(obj, last)}) {\nD${self}.obj = undefined;\nD${self}.keys = [];\n}\n`) +
       (m < 0 ? `delete ${prop(obj, last)};` : this.tomb(m, obj, last));
-    if (segs.length === 1) return remove(root);
+    // The deleted value's variable (if any) becomes undefined; deeper ones are dropped.
+    const gone = (): string => {
+      const v = this.cache.get(this.prefixKey(root, segs, segs.length));
+      this.dropBelow(root, segs);
+      this.wrote(root, segs);
+      return v === undefined ? '' : `\n${v} = undefined;`;
+    };
+    if (segs.length === 1) return remove(root) + gone();
+    const p = this.cached() ? this.parentVar(root, segs, segs.length - 1) : undefined;
+    if (p !== undefined) return `if (${p} !== undefined) {\n${remove(p)}\n}${gone()}`;
     const l = this.label();
     let out = `${l}: {\n`;
     let cur = root;
@@ -335,7 +482,7 @@ class Unit {
       out += `${t} = ${prop(cur, segs[i]!)};\nif (${t} === null || typeof ${t} !== "object" || isArray(${t})) break ${l};\n`;
       cur = t;
     }
-    return `${out}${remove(cur)}\n}`;
+    return `${out}${remove(cur)}\n}${gone()}`;
   }
 
   /** `x` is one of the values (SameValueZero, as Set.has). */
@@ -483,6 +630,11 @@ function stepPaths(s: Step, into: FieldPath[]): boolean {
   return opaque;
 }
 
+/** Whether a step runs code that may change any object of the document (so no parent variable stays valid). */
+function changesAnything(s: Step): boolean {
+  return s.op === 'script' || s.op === 'prune' || s.op === 'switch' || s.op === 'dispatch';
+}
+
 /** Whether path `p` is a deferred-delete path `m` or one of its ancestors. */
 function coversManaged(p: FieldPath, m: readonly string[]): boolean {
   const segs = splitPath(p);
@@ -506,7 +658,7 @@ class Generator {
    * reads or replaces as a whole (the path or an ancestor), all of them before opaque code. A
    * `clean` of a deferred path itself skips deferred keys instead.
    */
-  private flushBefore(s: Step): string {
+  private flushBefore(u: Unit, s: Step): string {
     if (this.managed.length === 0) return '';
     const paths: FieldPath[] = [];
     const opaque = stepPaths(s, paths);
@@ -514,7 +666,11 @@ class Generator {
     this.managed.forEach((m, i) => {
       const hit =
         opaque || paths.some((p) => coversManaged(p, m) && !(s.op === 'clean' && p === s.field && sameSegments(p, m)));
-      if (hit) out.push(`if (D${i}.keys.length !== 0) flushDeferred(run, ${i});\n`);
+      if (hit) {
+        out.push(`if (D${i}.keys.length !== 0) flushDeferred(run, ${i});\n`);
+        // The flush may rebuild the object: variables at and below the path are stale.
+        u.dropManaged(i);
+      }
     });
     return out.join('');
   }
@@ -524,14 +680,33 @@ class Generator {
     return steps.map((s) => this.step(u, s, folds)).join('\n');
   }
 
-  step(u: Unit, s: Step, folds: readonly KeyFold[]): string {
-    const flush = this.flushBefore(s);
-    if (s.if === undefined) return flush + this.body(u, s, folds);
+  /**
+   * One step: deferred deletes it needs carried out, the parent variables it uses loaded, its
+   * condition, its body. `preselected`: a dispatch already chose it (its `if` is not evaluated).
+   */
+  step(u: Unit, s: Step, folds: readonly KeyFold[], preselected = false): string {
+    const flush = this.flushBefore(u, s);
+    const testInIf =
+      (!preselected && s.if !== undefined && condPaths(s.if, [])) || (s.op === 'when' && condPaths(s.cond, []));
+    const before = u.snapshot();
+    // A `test` in the condition may change anything: the step then walks from the root.
+    u.beginStep(testInIf);
     u.resetTemps();
-    const c = this.cond(u, s.if, folds);
-    if (c === 'false') return '';
-    const body = this.body(u, s, folds);
-    return flush + (c === 'true' ? body : `if (${c}) {\n${body}\n}`);
+    let code: string;
+    if (preselected || s.if === undefined) code = this.body(u, s, folds);
+    else {
+      const c = this.cond(u, s.if, folds);
+      if (c === 'false') {
+        u.endStep();
+        u.merge(before);
+        return flush;
+      }
+      const body = this.body(u, s, folds);
+      code = c === 'true' ? body : `if (${c}) {\n${body}\n}`;
+    }
+    const pre = u.endStep();
+    if (testInIf || changesAnything(s)) u.clearCache();
+    return flush + pre + code;
   }
 
   /** A step the generator leaves to the interpreter: its closure, called with the run. */
@@ -615,13 +790,12 @@ class Generator {
     u.resetTemps();
     switch (s.op) {
       case 'set': {
+        // Fragments are generated in the order they run (the parent variables depend on it).
         const v = u.tmp();
+        const t = u.tmp();
+        const guard = s.override === false ? `if ((${t} = ${u.get(s.field)}) === undefined || ${t} === null) {\n` : '';
         const assign = `${v} = ${u.constant(s.value)};\n${u.set(s.field, v)}`;
-        if (s.override === false) {
-          const t = u.tmp();
-          return `if ((${t} = ${u.get(s.field)}) === undefined || ${t} === null) {\n${assign}\n}`;
-        }
-        return assign;
+        return guard === '' ? assign : `${guard}${assign}\n}`;
       }
       case 'copy': {
         const v = u.tmp();
@@ -661,8 +835,10 @@ class Generator {
             conv = `toIp(${v})`;
             break;
         }
+        const read = u.get(src);
+        const write = u.set(s.field, c);
         const remove = s.removeSource === true && s.from !== undefined ? `\n${u.del(s.from)}` : '';
-        return `${v} = ${u.get(src)};\nif (!${u.skip(v, s.skip, true)}) {\n${c} = ${conv};\nif (${c} === FAIL) {\n${this.fail(u, s, s.onError, v, s.type)}\n} else {\n${u.set(s.field, c)}${remove}\n}\n}`;
+        return `${v} = ${read};\nif (!${u.skip(v, s.skip, true)}) {\n${c} = ${conv};\nif (${c} === FAIL) {\n${this.fail(u, s, s.onError, v, s.type)}\n} else {\n${write}${remove}\n}\n}`;
       }
       case 'date': {
         const v = u.tmp();
@@ -670,6 +846,7 @@ class Generator {
         const l = u.label();
         const offset = s.timezoneOffsetMinutes ?? 0;
         const fmt = s.precision === 'seconds' ? 'formatSeconds' : 'formatMillis';
+        const read = u.get(s.from);
         let tries = '';
         for (const f of s.formats) {
           const r = u.tmp();
@@ -686,7 +863,7 @@ class Generator {
           tries += `${t} = ${parse};\nif (${t} !== FAIL && isFinite(${t})) {\n${r} = ${fmt}(${t});\n${u.set(s.field, r)}\nbreak ${l};\n}\n`;
         }
         const what = `date (${s.formats.join(', ')})`;
-        return `${l}: {\n${v} = ${u.get(s.from)};\nif (${u.skip(v, s.skip, true)}) break ${l};\n${tries}${this.fail(u, s, s.onError, v, what)}\n}`;
+        return `${l}: {\n${v} = ${read};\nif (${u.skip(v, s.skip, true)}) break ${l};\n${tries}${this.fail(u, s, s.onError, v, what)}\n}`;
       }
       case 'lookup': {
         const base = pathText(s.into);
@@ -708,13 +885,14 @@ class Generator {
         }
         // At run time: the entry's number from a Map, then a switch over the entries' writes.
         const v = u.tmp();
+        const read = u.get(s.key);
         const index = new Map<string, number>();
         let cases = '';
         for (const [key, entry] of table) {
           index.set(key, index.size);
           cases += `case ${index.size - 1}: {\n${entryCode(entry)}\nbreak;\n}\n`;
         }
-        return `${v} = ${u.get(s.key)};\nif (${v} !== undefined && ${v} !== null) switch (${u.k(index)}.get(typeof ${v} === "string" ? ${v} : String(${v}))) {\n${cases}}`;
+        return `${v} = ${read};\nif (${v} !== undefined && ${v} !== null) switch (${u.k(index)}.get(typeof ${v} === "string" ? ${v} : String(${v}))) {\n${cases}}`;
       }
       case 'map': {
         const v = u.tmp();
@@ -776,12 +954,14 @@ class Generator {
         const vsText = s.valueSeparator ?? '=';
         const vs = JSON.stringify(vsText);
         const where = this.interp.where(s);
+        const read = u.get(s.from);
+        const write = u.set(s.field, o);
         const related = s.related === undefined ? '' : `\nif (${rel}.length > 0) {\n${u.set(s.related, rel)}\n}`;
         return (
-          `${v} = ${u.get(s.from)};\nif (typeof ${v} === "string") {\n${rel} = ${s.related === undefined ? 'undefined' : '[]'};\n` +
+          `${v} = ${read};\nif (typeof ${v} === "string") {\n${rel} = ${s.related === undefined ? 'undefined' : '[]'};\n` +
           `${o} = parseHashList(${v}, ${ps}, ${vs}, ${rel});\n` +
           `if (${o} === undefined) run.report("field-format", ${JSON.stringify(`${where}: hash list `)} + describe(${v}) + ${JSON.stringify(` has an entry without "${vsText}"`)});\n` +
-          `else {\n${u.set(s.field, o)}${related}\n}\n}`
+          `else {\n${write}${related}\n}\n}`
         );
       }
       case 'clean': {
@@ -790,6 +970,7 @@ class Generator {
         const x = u.tmp();
         const left = u.tmp();
         const skipDead = u.tmp();
+        const plain = u.tmp();
         const values = s.values.filter((v) => v !== null);
         const dropNull = s.values.includes(null);
         const tests: string[] = [];
@@ -797,25 +978,28 @@ class Generator {
         if (dropNull) tests.push(`${x} === null`);
         if (values.length > 0) tests.push(u.oneOf(x, values));
         const drop = tests.length === 0 ? 'false' : tests.join(' || ');
+        const read = u.get(s.field);
         const empty = s.removeIfEmpty === true ? `\nif (${left} === 0) {\n${u.del(s.field)}\n}` : '';
         const segs = splitPath(s.field);
         const m = segs[0]!.startsWith('$') ? -1 : this.managed.findIndex((p) => sameSegments(p, segs));
         if (m < 0)
-          return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
+          return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\nif (${drop}) delete ${o}[${k}];\nelse ${left}++;\n}${empty}\n}`;
         // A deferred-delete object: keys deleted earlier (undefined now) are absent, deletes are deferred.
         // With undefined values dropped anyway, deleting such a key again is harmless: no lookup then.
         const skip =
           s.dropUndefined !== false
             ? ''
             : `if (${x} === undefined && ${skipDead} && D${m}.keys.includes(${k})) continue;\n`;
-        return `${o} = ${u.get(s.field)};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else ${left}++;\n}${empty}\n}`;
+        return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\n${plain} = getProto(${o}) === OBJECT_PROTO;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (${plain} && !(${k} in OBJECT_PROTO)) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else delete ${o}[${k}];\n} else ${left}++;\n}${empty}\n}`;
       }
       case 'argv': {
         const v = u.tmp();
         const list = u.tmp();
         const split = u.k(ARGV_SPLITTERS[s.algorithm]);
+        const read = u.get(s.from);
+        const write = u.set(s.args, list);
         const count = s.count === undefined ? '' : `\n${u.set(s.count, `${list}.length`)}`;
-        return `${v} = ${u.get(s.from)};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)} && typeof ${v} === "string") {\n${list} = ${split}(${v});\n${u.set(s.args, list)}${count}\n}`;
+        return `${v} = ${read};\nif (!${u.skip(v, s.skip, s.ignoreEmpty ?? true)} && typeof ${v} === "string") {\n${list} = ${split}(${v});\n${write}${count}\n}`;
       }
       case 'append': {
         const v = u.tmp();
@@ -833,31 +1017,20 @@ class Generator {
         );
       }
       case 'remove': {
-        // Fields sharing a parent are deleted with one walk to that parent (as the interpreter does).
-        const groups = new Map<string, { parent: string[] | undefined; field: FieldPath; keys: string[] }>();
+        // Field by field, in the interpreter's order (its grouping by parent only saves walks,
+        // which the parent variables save here).
+        const groups = new Map<string, FieldPath[]>();
         for (const f of s.fields) {
           const segs = splitPath(f);
-          const parentSegs = segs.slice(0, -1);
-          const key = parentSegs.length === 0 ? `single:${pathText(f)}` : JSON.stringify(parentSegs);
-          let g = groups.get(key);
-          if (g === undefined) {
-            g = { parent: parentSegs.length > 0 ? parentSegs : undefined, field: f, keys: [] };
-            groups.set(key, g);
-          }
-          g.keys.push(segs[segs.length - 1]!);
+          const key = segs.length === 1 ? `single:${pathText(f)}` : JSON.stringify(segs.slice(0, -1));
+          const g = groups.get(key);
+          if (g === undefined) groups.set(key, [f]);
+          else if (!key.startsWith('single:')) g.push(f);
         }
-        const out: string[] = [];
-        for (const g of groups.values()) {
-          if (g.parent === undefined) {
-            out.push(u.del(g.field));
-            continue;
-          }
-          const o = u.tmp();
-          const m = u.managedAt(g.parent, g.parent.length, g.parent[0]!.startsWith('$') ? 'vars' : 'doc');
-          const del = (k: string): string => (m < 0 ? `delete ${prop(o, k)};` : u.tomb(m, o, k));
-          out.push(`${o} = ${u.get(g.parent)};\nif (${isObj(o)}) {\n${g.keys.map(del).join('\n')}\n}`);
-        }
-        return out.join('\n');
+        return [...groups.values()]
+          .flat()
+          .map((f) => u.del(f))
+          .join('\n');
       }
       case 'split': {
         const v = u.tmp();
@@ -900,8 +1073,15 @@ class Generator {
       }
       case 'when': {
         const c = this.cond(u, s.cond, folds);
+        // A `test` may change anything: the branches load what they need afresh.
+        if (condPaths(s.cond, [])) u.clearCache();
+        const before = u.snapshot();
         const then = c === 'false' ? '' : this.steps(u, s.then, folds);
+        const afterThen = u.snapshot();
+        u.merge(before);
         const other = s.else === undefined || c === 'true' ? '' : this.steps(u, s.else, folds);
+        // Variables loaded inside one branch are not loaded after the other.
+        u.merge(before, afterThen, u.snapshot());
         if (c === 'true') return then;
         if (c === 'false') return other;
         return other === '' ? `if (${c}) {\n${then}\n}` : `if (${c}) {\n${then}\n} else {\n${other}\n}`;
@@ -955,9 +1135,7 @@ class Generator {
       const inner = [...folds, { on, value: cls }];
       const code = entries
         .filter((e) => e.keys === undefined || (cls !== NO_KEY && e.keys.has(cls)))
-        .map((e) =>
-          e.keys === undefined ? this.step(unit, e.st, inner) : this.flushBefore(e.st) + this.body(unit, e.st, inner),
-        )
+        .map((e) => this.step(unit, e.st, inner, e.keys !== undefined))
         .join('\n');
       return unit.build(`${this.interp.name} ${onText}=${cls === NO_KEY ? 'other' : String(cls)}`, code);
     };

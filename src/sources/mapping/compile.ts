@@ -65,6 +65,12 @@ function constant(v: Json): () => unknown {
   return isScalar(v) ? () => v : () => cloneJson(v);
 }
 
+/** Whether for-in over `o` itself yields anything (an enumerable own or inherited key). */
+function hasEnumerable(o: object): boolean {
+  for (const k in o) if (k !== undefined) return true;
+  return false;
+}
+
 function absent(v: unknown): boolean {
   return v === undefined || v === null;
 }
@@ -413,11 +419,14 @@ export class Compiler {
           }
         };
         // Both sweeps return how many entries are left, so emptiness needs no second look.
+        // for-in gives the own enumerable keys (Object.keys) of a plain object when Object.prototype
+        // has no enumerable property: then no per-key hasOwn check is needed.
+        let plainForIn = true;
         const sweepObj = (o: Record<string, unknown>): number => {
           let left = 0;
-          // The own enumerable keys (Object.keys) without allocating their list.
+          const own = plainForIn && Object.getPrototypeOf(o) === Object.prototype;
           for (const k in o) {
-            if (!Object.hasOwn(o, k)) continue;
+            if (!own && !Object.hasOwn(o, k)) continue;
             const x = o[k];
             let gone: boolean;
             if (typeof x === 'object' && x !== null) {
@@ -445,6 +454,7 @@ export class Compiler {
         };
         return (r) => {
           const o = root === undefined ? r.doc : root.get(r);
+          plainForIn = !hasEnumerable(Object.prototype);
           if (Array.isArray(o)) sweepArr(o);
           else if (isObject(o)) sweepObj(o);
         };

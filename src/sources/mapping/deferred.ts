@@ -104,6 +104,11 @@ function parentAt(run: Run, i: number): Record<string, unknown> | undefined {
 
 /** Deletes `key` of `o` (the object at deferred path `i`): deferred. */
 export function tombKey(run: Run, i: number, o: Record<string, unknown>, key: string): void {
+  // An undefined own value would hide an inherited one: such keys are deleted at once.
+  if (Object.getPrototypeOf(o) !== Object.prototype || key in Object.prototype) {
+    delete o[key];
+    return;
+  }
   const s = run.d[i]!;
   if (s.obj !== o) {
     flushDeferred(run, i);

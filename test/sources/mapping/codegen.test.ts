@@ -172,6 +172,42 @@ describe('generated mapping engine', () => {
       expect(compare(steps, docs(), 't', ['e'])).toEqual([]);
     });
 
+    it('a key Object.prototype also has is deleted at once (an undefined value would hide the inherited one)', () => {
+      const steps: Step[] = [
+        { op: 'set', field: 'e.constructor', value: 'own' },
+        { op: 'set', field: 'e.toString', value: 'own' },
+        { op: 'rename', field: 'moved', from: 'e.constructor' },
+        { op: 'remove', fields: ['e.toString'] },
+        { op: 'concat', field: 'seen', parts: [{ field: 'e.constructor' }, '|', { field: 'e.toString' }] },
+        { op: 'clean', field: 'e', values: ['own', '1'] },
+      ];
+      expect(compare(steps, docs(), 't', ['e'])).toEqual([]);
+    });
+
+    it('parent objects kept in variables follow writes, deletes and replacements across steps', () => {
+      const steps: Step[] = [
+        { op: 'set', field: 'p.q.r', value: 1 },
+        { op: 'argv', from: 'x', args: 'p.q.args', count: 'p.q', algorithm: 'go' },
+        { op: 'set', field: 'p.q.s', value: 2 },
+        { op: 'rename', field: 'p.moved', from: 'p.q' },
+        { op: 'set', field: 'p.q.t', value: 3 },
+        { op: 'convert', field: 'p', from: 'p.moved.s', type: 'string', removeSource: true },
+        { op: 'copy', field: 'c', from: 'p' },
+        { op: 'set', field: 'p.after', value: 4 },
+        {
+          op: 'when',
+          cond: { exists: 'x' },
+          then: [{ op: 'set', field: 'w.a', value: 1 }],
+          else: [{ op: 'remove', fields: ['w'] }],
+        },
+        { op: 'set', field: 'w.b', value: 2 },
+      ];
+      expect(
+        compare(steps, [{ x: 'a b' }, { x: 'a', p: 'str' }, { p: { q: [] } }, { w: { z: 1 } }, {}], 't', ['p.q']),
+      ).toEqual([]);
+      expect(compare(steps, [{ x: 'a b' }, { x: 'a', p: 'str' }, { p: { q: [] } }, { w: { z: 1 } }, {}])).toEqual([]);
+    });
+
     it('nested deferred objects, and a run that throws', () => {
       const boom = (r: MappingRun): void => {
         if (r.doc.x === 'y') throw new Error('stop');
