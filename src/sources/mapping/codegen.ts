@@ -104,7 +104,7 @@ export function parseHashList(
       if (at < 0) return undefined;
       const val = pair.slice(at + vs.length).toLowerCase();
       if (allZeros(val)) continue;
-      out[pair.slice(0, at).toLowerCase()] = val;
+      putHash(out, pair.slice(0, at).toLowerCase(), val);
       related?.push(val);
     }
     return out;
@@ -118,11 +118,31 @@ export function parseHashList(
     if (at < 0 || at + vs.length > end) return undefined;
     const val = v.slice(at + vs.length, end).toLowerCase();
     if (!allZeros(val)) {
-      out[hashName(v, start, at)] = val;
+      putHash(out, hashName(v, start, at), val);
       related?.push(val);
     }
     if (end === v.length) return out;
     start = end + ps.length;
+  }
+}
+
+/** `out[name] = val`, with named stores for the usual names (one object shape, no keyed store). */
+function putHash(out: Record<string, string>, name: string, val: string): void {
+  switch (name) {
+    case 'sha1':
+      out.sha1 = val;
+      return;
+    case 'md5':
+      out.md5 = val;
+      return;
+    case 'sha256':
+      out.sha256 = val;
+      return;
+    case 'imphash':
+      out.imphash = val;
+      return;
+    default:
+      out[name] = val;
   }
 }
 
@@ -386,9 +406,11 @@ class Unit {
   tomb(i: number, obj: string, key: string): string {
     const t = this.tmp();
     const k = JSON.stringify(key);
+    // Object.prototype's value for the key is read by name (a cheap, stable load); a key it has
+    // with the value undefined reads the same either way.
     return (
-      `if (getProto(${obj}) === OBJECT_PROTO && !(${k} in OBJECT_PROTO)) {\n` +
-      `if (D${i}.obj !== ${obj}) ownDeferred(run, ${i}, ${obj});\n${t} = ${prop(obj, key)};\n` +
+      `if (D${i}.obj !== ${obj}) ownDeferred(run, ${i}, ${obj});\n` +
+      `if (D${i}.plain && ${prop('OBJECT_PROTO', key)} === undefined) {\n${t} = ${prop(obj, key)};\n` +
       `if (${t} !== undefined) {\n${prop(obj, key)} = undefined;\nD${i}.keys.push(${k});\n}\n` +
       // Absent (the usual case), or undefined: deleted before (listing it again is harmless) or an
       // own undefined value. With a plain prototype lacking the key, `in` means own.
@@ -990,7 +1012,7 @@ class Generator {
           s.dropUndefined !== false
             ? ''
             : `if (${x} === undefined && ${skipDead} && D${m}.keys.includes(${k})) continue;\n`;
-        return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\n${plain} = getProto(${o}) === OBJECT_PROTO;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (${plain} && !(${k} in OBJECT_PROTO)) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else delete ${o}[${k}];\n} else ${left}++;\n}${empty}\n}`;
+        return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\n${plain} = D${m}.plain;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (${plain} && OBJECT_PROTO[${k}] === undefined) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else delete ${o}[${k}];\n} else ${left}++;\n}${empty}\n}`;
       }
       case 'argv': {
         const v = u.tmp();

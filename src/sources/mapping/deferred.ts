@@ -18,6 +18,8 @@ export interface Deferred {
   obj: Record<string, unknown> | undefined;
   /** Deleted keys, still present with the value `undefined` (possibly listed more than once). */
   keys: string[];
+  /** Whether `obj` is a plain object (its prototype Object.prototype): only then are deletes deferred. */
+  plain: boolean;
 }
 
 type Report = (kind: string, message: string) => void;
@@ -63,7 +65,7 @@ export class Run implements MappingRun {
     if (paths.length === 0) this.d = NONE;
     else {
       this.d = [];
-      for (let i = 0; i < paths.length; i++) this.d.push({ obj: undefined, keys: [] });
+      for (let i = 0; i < paths.length; i++) this.d.push({ obj: undefined, keys: [], plain: false });
     }
   }
 
@@ -104,15 +106,12 @@ function parentAt(run: Run, i: number): Record<string, unknown> | undefined {
 
 /** Deletes `key` of `o` (the object at deferred path `i`): deferred. */
 export function tombKey(run: Run, i: number, o: Record<string, unknown>, key: string): void {
+  const s = run.d[i]!;
+  if (s.obj !== o) ownDeferred(run, i, o);
   // An undefined own value would hide an inherited one: such keys are deleted at once.
-  if (Object.getPrototypeOf(o) !== Object.prototype || key in Object.prototype) {
+  if (!s.plain || (Object.prototype as Record<string, unknown>)[key] !== undefined) {
     delete o[key];
     return;
-  }
-  const s = run.d[i]!;
-  if (s.obj !== o) {
-    flushDeferred(run, i);
-    s.obj = o;
   }
   if (s.keys.includes(key) || !Object.prototype.hasOwnProperty.call(o, key)) return;
   o[key] = undefined;
@@ -243,7 +242,9 @@ export function flushDeferred(run: Run, i: number): void {
 /** Takes over deferred path `i` for object `o` (carrying out the deletes pending on another object). */
 export function ownDeferred(run: Run, i: number, o: Record<string, unknown>): void {
   flushDeferred(run, i);
-  run.d[i]!.obj = o;
+  const s = run.d[i]!;
+  s.obj = o;
+  s.plain = Object.getPrototypeOf(o) === Object.prototype;
 }
 
 /** Carries out every deferred delete of the run. */

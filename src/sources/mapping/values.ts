@@ -239,8 +239,10 @@ function canonicalUtcValid(v: string): boolean {
  * UTC: the text already holds every digit of the result (fraction truncated to milliseconds).
  */
 export function isoMillisText(v: string, offsetMinutes = 0): string | typeof FAIL {
-  // The same instant comes several times per event (@timestamp, time_created, a date step).
+  // The same instant comes several times per event (@timestamp, time_created, a date step), and
+  // a 24-character text this function just returned is its own millisecond text.
   if (v === lastMillisIn && offsetMinutes === lastMillisOffset) return lastMillisOut;
+  if (v === lastMillisOut && v.length === 24) return v;
   const out = millisText(v, offsetMinutes);
   lastMillisIn = v;
   lastMillisOffset = offsetMinutes;

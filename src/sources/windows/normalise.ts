@@ -200,25 +200,16 @@ function winlogbeatModule(channelLc: string): { module?: string; key: PipelineKe
   return { key: 'none' };
 }
 
-/** libbeat's JSON encoder writes timestamps with millisecond precision. */
-function toMillis(
-  holder: Record<string, unknown>,
-  key: string,
-  sink: ProblemSink | undefined,
-  loc: RecordLocation,
-): void {
-  const v = holder[key];
-  if (typeof v !== 'string') return;
+/** libbeat's JSON encoder writes timestamps with millisecond precision (undefined: reported, left as it is). */
+function millis(v: string, key: string, sink: ProblemSink | undefined, loc: RecordLocation): string | undefined {
   const text = isoMillisText(v);
-  if (text === FAIL) {
-    sink?.({
-      loc,
-      kind: 'field-conversion',
-      message: `${key} is not an ISO-8601 date: ${JSON.stringify(v.slice(0, 60))}`,
-    });
-    return;
-  }
-  holder[key] = text;
+  if (text !== FAIL) return text;
+  sink?.({
+    loc,
+    kind: 'field-conversion',
+    message: `${key} is not an ISO-8601 date: ${JSON.stringify(v.slice(0, 60))}`,
+  });
+  return undefined;
 }
 
 function ingestedValue(doc: EventDoc, policy: IngestedPolicy): string | undefined {
@@ -238,12 +229,28 @@ function ingestedValue(doc: EventDoc, policy: IngestedPolicy): string | undefine
   return text === FAIL ? undefined : text;
 }
 
-function objectAt(doc: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = doc[key];
-  if (isObject(v)) return v;
-  const o: Record<string, unknown> = {};
-  doc[key] = o;
-  return o;
+type Obj = Record<string, unknown>;
+
+/** `doc.<key>` as an object (created when absent or not an object); named accesses, one per field. */
+function eventOf(doc: Obj): Obj {
+  const v = doc.event;
+  return isObject(v) ? v : (doc.event = {});
+}
+function ecsOf(doc: Obj): Obj {
+  const v = doc.ecs;
+  return isObject(v) ? v : (doc.ecs = {});
+}
+function agentOf(doc: Obj): Obj {
+  const v = doc.agent;
+  return isObject(v) ? v : (doc.agent = {});
+}
+function hostOf(doc: Obj): Obj {
+  const v = doc.host;
+  return isObject(v) ? v : (doc.host = {});
+}
+function osOf(host: Obj): Obj {
+  const v = host.os;
+  return isObject(v) ? v : (host.os = {});
 }
 
 /**
@@ -312,8 +319,18 @@ export function normaliseOwned(
   const provider = winlog !== undefined ? str(winlog.provider_name) : undefined;
   if (winlog === undefined) sink?.({ loc, kind: 'winlog-shape', message: 'document has no winlog object' });
 
-  toMillis(doc, '@timestamp', sink, loc);
-  if (winlog !== undefined) toMillis(winlog, 'time_created', sink, loc);
+  const ts = doc['@timestamp'];
+  if (typeof ts === 'string') {
+    const text = millis(ts, '@timestamp', sink, loc);
+    if (text !== undefined) doc['@timestamp'] = text;
+  }
+  if (winlog !== undefined) {
+    const tc = winlog.time_created;
+    if (typeof tc === 'string') {
+      const text = millis(tc, 'time_created', sink, loc);
+      if (text !== undefined) winlog.time_created = text;
+    }
+  }
 
   const report = sink === undefined ? undefined : (kind: string, message: string) => sink({ loc, kind, message });
   // Without an explicit choice, a document shipped by Winlogbeat gets Winlogbeat's output.
@@ -325,10 +342,10 @@ export function normaliseOwned(
       opts.winlogbeatVersion ?? (agentIn?.type === 'winlogbeat' ? str(agentIn.version) : undefined) ?? '8.17.0';
     const { module, key } = winlogbeatModule(channelLc);
     pipeline(key).apply(doc, report);
-    const event = objectAt(doc, 'event');
+    const event = eventOf(doc);
     if (module !== undefined) event.module = module;
-    objectAt(doc, 'ecs').version = ECS_AGENT;
-    const agent = objectAt(doc, 'agent');
+    ecsOf(doc).version = ECS_AGENT;
+    const agent = agentOf(doc);
     agent.type ??= 'winlogbeat';
     agent.version ??= version;
     index = `winlogbeat-${version}`;
@@ -346,25 +363,25 @@ export function normaliseOwned(
     pipeline(pipelineFor(dataset, channelLc, provider)).apply(doc, report);
     const namespace = opts.namespace ?? str(ds?.namespace) ?? 'default';
     doc.data_stream = { type: 'logs', dataset, namespace };
-    const event = objectAt(doc, 'event');
+    const event = eventOf(doc);
     event.dataset = dataset;
     event.module = DATASET_MODULE.get(dataset) ?? dataset.slice(0, dataset.indexOf('.'));
-    const ecs = objectAt(doc, 'ecs');
+    const ecs = ecsOf(doc);
     ecs.version ??= ECS_AGENT;
-    objectAt(doc, 'agent').type ??= 'filebeat';
+    agentOf(doc).type ??= 'filebeat';
     index = (namespace === 'default' ? DEFAULT_INDEX.get(dataset) : undefined) ?? `logs-${dataset}-${namespace}`;
   }
   if (opts.hostOs !== false || opts.forwarded === true) {
-    const os = objectAt(objectAt(doc, 'host'), 'os');
+    const os = osOf(hostOf(doc));
     os.type ??= 'windows';
     os.family ??= 'windows';
   }
   if (opts.hostId !== false && opts.forwarded !== true) {
     const computer = winlog !== undefined ? str(winlog.computer_name) : undefined;
-    if (computer !== undefined && computer !== '') objectAt(doc, 'host').id ??= computer;
+    if (computer !== undefined && computer !== '') hostOf(doc).id ??= computer;
   }
   const ingested = ingestedValue(doc, opts.ingested ?? EVENT_TIME);
-  if (ingested !== undefined) objectAt(doc, 'event').ingested = ingested;
+  if (ingested !== undefined) eventOf(doc).ingested = ingested;
   return { doc, index };
 }
 
