@@ -260,6 +260,7 @@ export const alertsPage: Page<{ filters: AlertFilters }> = async (root, ctx, rou
     h('div', { class: 'table-wrap' }, table),
     status,
     pager,
+    h('p', { class: 'keys muted' }, 'Keys: j / k move · Enter opens · x selects · / searches'),
   );
 
   const updateBulk = () => {
