@@ -61,6 +61,7 @@ const HELPERS = {
   hasOwn: Object.hasOwn,
   getProto: Object.getPrototypeOf,
   OBJECT_PROTO: Object.prototype,
+  protoEnumerable,
   stringify: JSON.stringify,
   isFinite: Number.isFinite,
 };
@@ -162,6 +163,12 @@ const HASH_NAMES: ReadonlyArray<readonly [string, string]> = [
 function allZeros(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x30) return false;
   return true;
+}
+
+/** Whether Object.prototype has an enumerable key (then for-in over an object also yields inherited keys). */
+function protoEnumerable(): boolean {
+  for (const k in Object.prototype) if (k !== undefined) return true;
+  return false;
 }
 
 /** Names of the masks fully set in `low` (the `flags` step). */
@@ -993,6 +1000,8 @@ class Generator {
         const left = u.tmp();
         const skipDead = u.tmp();
         const plain = u.tmp();
+        // for-in over a plain object gives own keys only, unless Object.prototype has enumerable ones.
+        const ownKeys = u.tmp();
         const values = s.values.filter((v) => v !== null);
         const dropNull = s.values.includes(null);
         const tests: string[] = [];
@@ -1012,7 +1021,7 @@ class Generator {
           s.dropUndefined !== false
             ? ''
             : `if (${x} === undefined && ${skipDead} && D${m}.keys.includes(${k})) continue;\n`;
-        return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\n${plain} = D${m}.plain;\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (${plain} && OBJECT_PROTO[${k}] === undefined) {\nif (hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else delete ${o}[${k}];\n} else ${left}++;\n}${empty}\n}`;
+        return `${o} = ${read};\nif (${isObj(o)}) {\n${left} = 0;\n${skipDead} = D${m}.obj === ${o} && D${m}.keys.length !== 0;\nif (D${m}.obj !== ${o}) ownDeferred(run, ${m}, ${o});\n${plain} = D${m}.plain;\n${ownKeys} = ${plain} && !protoEnumerable();\nfor (${k} in ${o}) {\n${x} = ${o}[${k}];\n${skip}if (${drop}) {\nif (${plain} && OBJECT_PROTO[${k}] === undefined) {\nif (${ownKeys} || hasOwn(${o}, ${k})) {\n${o}[${k}] = undefined;\nD${m}.keys.push(${k});\n}\n} else delete ${o}[${k}];\n} else ${left}++;\n}${empty}\n}`;
       }
       case 'argv': {
         const v = u.tmp();

@@ -14,7 +14,7 @@ import { convertValue, decodeLong, FAIL, formatMillis, formatSeconds, javaTrim, 
 
 import { generateMapping } from './codegen.js';
 import { deferredPaths, flushAll, Run, type DeferredPath } from './deferred.js';
-import { objectFrom } from './objects.js';
+import { objectFrom, type RecentFactories } from './objects.js';
 
 export type Fn = (run: MappingRun) => void;
 export type Pred = (run: MappingRun) => boolean;
@@ -38,22 +38,34 @@ export const NO_KEY = Symbol('no key');
 
 /** Deep copy of a constant so that no two events share an array or object. */
 export function cloneJson<T>(v: T): T {
+  return cloneAt(v, 0) as T;
+}
+
+/** Scratch key and value lists per nesting depth (reused: no arrays allocated per copy). */
+const cloneKeys: string[][] = [];
+const cloneValues: unknown[][] = [];
+const cloneRecent: RecentFactories = [];
+
+function cloneAt(v: unknown, depth: number): unknown {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) {
     const a: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) a[i] = cloneJson(v[i]);
-    return a as T;
+    for (let i = 0; i < v.length; i++) a[i] = cloneAt(v[i], depth + 1);
+    return a;
   }
   const src = v as Record<string, unknown>;
-  const keys: string[] = [];
-  const values: unknown[] = [];
+  const keys = (cloneKeys[depth] ??= []);
+  const values = (cloneValues[depth] ??= []);
+  let n = 0;
   for (const k in src) {
-    keys.push(k);
-    values.push(cloneJson(src[k]));
+    keys[n] = k;
+    values[n++] = cloneAt(src[k], depth + 1);
   }
   // One literal per key sequence: fast properties however many keys (key by key, V8 turns a
   // copy of more than about 20 keys into a dictionary).
-  return objectFrom(keys, values, keys.length) as T;
+  const o = objectFrom(keys, values, n, cloneRecent);
+  values.fill(undefined, 0, n);
+  return o;
 }
 
 function isScalar(v: Json): boolean {

@@ -198,7 +198,7 @@ function rebuildFor(path: DeferredPath, names: string[], dead: string[]): Rebuil
     node.make = new Function('o', `return {${props.join(', ')}};`) as Rebuild['make'];
   }
   list.unshift({ names, dead: dead.slice(), make: node.make });
-  if (list.length > REBUILDS_PER_PATH) list.length = REBUILDS_PER_PATH;
+  if (list.length > REBUILDS_PER_PATH) list.pop();
   return node.make;
 }
 

@@ -24,7 +24,11 @@ let factories = 0;
  * The factory for the first `n` keys, or undefined (too many keys or sequences, or a `__proto__`
  * key, which a literal treats as the prototype): then build the object key by key.
  */
-export function objectFactory(keys: readonly string[], n: number): ObjectFactory | undefined {
+export function objectFactory(
+  keys: readonly string[],
+  n: number,
+  recent: RecentFactories = SHARED_RECENT,
+): ObjectFactory | undefined {
   if (n > MAX_KEYS) return undefined;
   // The sequences used last (records of a kind come in runs): a few compares instead of n lookups.
   for (let r = 0; r < recent.length; r++) {
@@ -37,13 +41,15 @@ export function objectFactory(keys: readonly string[], n: number): ObjectFactory
   const make = trieFactory(keys, n);
   if (make !== undefined) {
     recent.unshift({ keys: keys.slice(0, n), make });
-    if (recent.length > RECENT) recent.length = RECENT;
+    if (recent.length > RECENT) recent.pop();
   }
   return make;
 }
 
-const RECENT = 8;
-const recent: Array<{ keys: string[]; make: ObjectFactory }> = [];
+/** A caller's most recently used factories (each caller keeps its own, so they do not evict each other). */
+export type RecentFactories = Array<{ keys: string[]; make: ObjectFactory }>;
+const RECENT = 12;
+const SHARED_RECENT: RecentFactories = [];
 
 function trieFactory(keys: readonly string[], n: number): ObjectFactory | undefined {
   let node = ROOT;
@@ -76,8 +82,13 @@ function trieFactory(keys: readonly string[], n: number): ObjectFactory | undefi
 }
 
 /** `{ [keys[i]]: values[i] }` for i < n, first duplicate wins, fast properties when possible. */
-export function objectFrom(keys: readonly string[], values: readonly unknown[], n: number): Record<string, unknown> {
-  const make = objectFactory(keys, n);
+export function objectFrom(
+  keys: readonly string[],
+  values: readonly unknown[],
+  n: number,
+  recent?: RecentFactories,
+): Record<string, unknown> {
+  const make = objectFactory(keys, n, recent);
   if (make !== undefined) return make(values);
   const o: Record<string, unknown> = {};
   for (let k = 0; k < n; k++) {

@@ -12,7 +12,7 @@
  * - `event.created` (the shipper's wall clock) is not produced; `winlog.time_created` is kept.
  */
 import type { BadRecord, EventDoc, RecordLocation } from '../types.js';
-import { objectFrom } from '../mapping/objects.js';
+import { objectFrom, type RecentFactories } from '../mapping/objects.js';
 import { childElement, type XmlElement } from './xml-tree.js';
 import { SECURITY_AUDITING_TASKS, SYSMON_TASKS } from './tables.js';
 
@@ -199,6 +199,17 @@ function defaultKeywords(hi: number): string[] | undefined {
   return names.length === 0 ? undefined : names.slice();
 }
 
+/** Level names lower-cased (few distinct names: no new string per record). */
+const levelsLc = new Map<string, string>();
+function lowerLevel(name: string): string {
+  let lc = levelsLc.get(name);
+  if (lc === undefined) {
+    lc = name.toLowerCase();
+    if (levelsLc.size < 256) levelsLc.set(name, lc);
+  }
+  return lc;
+}
+
 type Problem = (kind: string, message: string) => void;
 const noProblem: Problem = () => {};
 
@@ -243,6 +254,9 @@ function paramName(i: number): string {
   return (PARAM_NAMES[i] ??= `param${i}`);
 }
 
+/** Event/user data key sequences used last (see objects.ts). */
+const dataRecent: RecentFactories = [];
+
 /** Scratch: the current record's kept keys and values (reused; only the first `n` are read). */
 const keyBuf: string[] = [];
 const valueBuf: string[] = [];
@@ -270,7 +284,7 @@ function dataObject(el: XmlElement): Record<string, string> | undefined {
   }
   if (i === 0) return undefined;
   // One literal per key sequence (fast properties at any size), first key wins.
-  return objectFrom(keyBuf, valueBuf, n) as Record<string, string>;
+  return objectFrom(keyBuf, valueBuf, n, dataRecent) as Record<string, string>;
 }
 
 /**
@@ -505,7 +519,7 @@ export function buildWinlogDoc(
   if (timeCreated !== undefined) doc['@timestamp'] = timeCreated;
   doc.event = event;
   if (computer !== '') doc.host = { name: computer };
-  const level = levelName.toLowerCase();
+  const level = lowerLevel(levelName);
   if (level !== '' || opts.filePath !== undefined) {
     const log: Record<string, unknown> = {};
     if (level !== '') log.level = level;
