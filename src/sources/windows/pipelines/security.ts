@@ -488,7 +488,7 @@ function messageTable(run: MappingRun): void {
     if (list.length > 0) run.put(e, 'AccessMask', list);
     const desc: string[] = [];
     for (let b = 0; b < 32; b++) {
-      const flag = 2 ** b;
+      const flag = (1 << b) >>> 0; // 2 ** b without a floating-point pow
       if ((mask & flag) >>> 0 === flag) {
         const name = ACCESS_MASK_BITS[flag];
         if (name !== undefined) desc.push(name);
