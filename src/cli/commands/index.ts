@@ -12,6 +12,7 @@ const modules: Array<() => Promise<{ register: Register }>> = [
   () => import('./hunt.js'),
   () => import('./validate.js'),
   () => import('./rules.js'),
+  () => import('./serve.js'),
 ];
 
 export async function registerCommands(program: Command): Promise<void> {

@@ -1,0 +1,50 @@
+/**
+ * Opening the store's SQLite database: WAL (readers never block the writer), the durability
+ * level, and the schema. `synchronous=FULL` (default) fsyncs the WAL at every commit, so an
+ * acknowledged bulk survives a power cut; `NORMAL` survives a process kill but not a power cut.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+export type Db = Database.Database;
+export type SyncMode = 'full' | 'normal';
+
+export interface OpenOptions {
+  sync?: SyncMode;
+  /** Page cache in MiB. Default 256. */
+  cacheMiB?: number;
+  readonly?: boolean;
+}
+
+export function dbPath(dir: string): string {
+  return join(resolve(dir), 'eqlite.db');
+}
+
+export function openDb(dir: string, options: OpenOptions = {}): Db {
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(dbPath(dir), { readonly: options.readonly ?? false });
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 256)}`);
+  db.pragma('temp_store = MEMORY');
+  db.pragma('busy_timeout = 5000');
+  // Checkpoints are run by the store on a timer (see Store.maintain), not on the commit path.
+  db.pragma('wal_autocheckpoint = 0');
+  if (!options.readonly) {
+    db.exec(SCHEMA);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+      { value: string } | undefined;
+    if (!row) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?)").run(
+        String(SCHEMA_VERSION),
+        new Date().toISOString(),
+      );
+    } else if (Number(row.value) > SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`the store in ${dir} was written by a newer eqlite (schema ${row.value} > ${SCHEMA_VERSION})`);
+    }
+  }
+  return db;
+}

@@ -1,0 +1,232 @@
+/**
+ * Events in the store: insertion (idempotent by `_id` and index, as Elasticsearch keys documents),
+ * and the reads detection and the API need — by ingest order (continuous detection), by time on
+ * `@timestamp` or `event.ingested` (scheduled windows, searches, pivots), by host (timelines).
+ */
+import type { Db } from './db.js';
+
+export interface NewEvent {
+  id: string;
+  index: string;
+  /** `index` overwrites a document with the same explicit `_id`; `create` refuses it. */
+  op: 'index' | 'create';
+  /** The id was derived from the content: the same id is the same document, stored once. */
+  autoId: boolean;
+  at: number;
+  ts: number | null;
+  ing: number | null;
+  host: string | null;
+  text: string;
+}
+
+export type InsertOutcome =
+  | { result: 'created'; seq: number; version: 1 }
+  | { result: 'updated'; seq: number; version: number }
+  | { result: 'duplicate'; seq: number; version: number }
+  | { result: 'conflict'; version: number };
+
+export interface EventRow {
+  seq: number;
+  id: string;
+  index: string;
+  at: number;
+  ts: number | null;
+  ing: number | null;
+  host: string | null;
+  text: string;
+}
+
+interface RawRow {
+  seq: number;
+  id: string;
+  idx: number;
+  at: number;
+  ts: number | null;
+  ing: number | null;
+  host: string | null;
+  doc: string;
+}
+
+/** Which timestamp column a time range applies to. */
+export type TimeField = 'ts' | 'ing';
+
+export class EventStore {
+  private readonly indexIds = new Map<string, number>();
+  private readonly indexNames = new Map<number, string>();
+  private readonly st;
+
+  constructor(private readonly db: Db) {
+    for (const r of db.prepare('SELECT id, name FROM indices').all() as Array<{ id: number; name: string }>) {
+      this.indexIds.set(r.name, r.id);
+      this.indexNames.set(r.id, r.name);
+    }
+    this.st = {
+      insertIndex: db.prepare('INSERT INTO indices (name) VALUES (?)'),
+      insert: db.prepare(
+        'INSERT INTO events (id, idx, at, ts, ing, host, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, idx) DO NOTHING',
+      ),
+      existing: db.prepare('SELECT seq, version FROM events WHERE id = ? AND idx = ?'),
+      // An overwrite gets a new seq, so continuous detection sees the new version as new.
+      overwrite: db.prepare(
+        'UPDATE events SET seq = (SELECT max(seq) + 1 FROM events), version = version + 1, at = ?, ts = ?, ing = ?, host = ?, doc = ? WHERE id = ? AND idx = ? RETURNING seq, version',
+      ),
+      maxSeq: db.prepare('SELECT max(seq) AS m FROM events'),
+      count: db.prepare('SELECT count(*) AS n FROM events'),
+      after: db.prepare(
+        'SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      ),
+      bySeq: db.prepare('SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE seq = ?'),
+      byId: db.prepare('SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE id = ? AND idx = ?'),
+      atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
+      minSeq: db.prepare('SELECT min(seq) AS m FROM events'),
+    };
+  }
+
+  indexId(name: string): number {
+    let id = this.indexIds.get(name);
+    if (id === undefined) {
+      id = Number(this.st.insertIndex.run(name).lastInsertRowid);
+      this.indexIds.set(name, id);
+      this.indexNames.set(id, name);
+    }
+    return id;
+  }
+
+  indexName(id: number): string {
+    return this.indexNames.get(id) ?? '';
+  }
+
+  /** Index ids whose names pass `test` (for index-pattern pre-filtering in SQL). */
+  indexIdsWhere(test: (name: string) => boolean): number[] {
+    return [...this.indexIds].filter(([n]) => test(n)).map(([, id]) => id);
+  }
+
+  /** Stores one event; call inside a transaction. */
+  insert(e: NewEvent): InsertOutcome {
+    const idx = this.indexId(e.index);
+    const r = this.st.insert.run(e.id, idx, e.at, e.ts, e.ing, e.host, e.text);
+    if (r.changes === 1) return { result: 'created', seq: Number(r.lastInsertRowid), version: 1 };
+    const old = this.st.existing.get(e.id, idx) as { seq: number; version: number };
+    if (e.autoId) return { result: 'duplicate', seq: old.seq, version: old.version };
+    if (e.op === 'create') return { result: 'conflict', version: old.version };
+    const u = this.st.overwrite.get(e.at, e.ts, e.ing, e.host, e.text, e.id, idx) as { seq: number; version: number };
+    return { result: 'updated', seq: u.seq, version: u.version };
+  }
+
+  maxSeq(): number {
+    return (this.st.maxSeq.get() as { m: number | null }).m ?? 0;
+  }
+
+  minSeq(): number {
+    return (this.st.minSeq.get() as { m: number | null }).m ?? 0;
+  }
+
+  count(): number {
+    return (this.st.count.get() as { n: number }).n;
+  }
+
+  /** Events with seq in (after, upto], in ingest order, at most `limit`. */
+  range(after: number, upto: number, limit: number): EventRow[] {
+    return (this.st.after.all(after, upto, limit) as RawRow[]).map((r) => this.row(r));
+  }
+
+  get(seq: number): EventRow | undefined {
+    const r = this.st.bySeq.get(seq) as RawRow | undefined;
+    return r && this.row(r);
+  }
+
+  byId(id: string, index: string): EventRow | undefined {
+    const idx = this.indexIds.get(index);
+    if (idx === undefined) return undefined;
+    const r = this.st.byId.get(id, idx) as RawRow | undefined;
+    return r && this.row(r);
+  }
+
+  /** Arrival time of the first event at or after `seq`. */
+  arrivalAt(seq: number): number | undefined {
+    return (this.st.atOf.get(seq) as { at: number } | undefined)?.at;
+  }
+
+  /** The first seq whose arrival is at or after `ms` (binary search: arrival grows with seq). */
+  firstSeqArrivedSince(ms: number): number {
+    let lo = this.minSeq();
+    let hi = this.maxSeq() + 1;
+    if (lo === 0) return 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const at = this.arrivalAt(mid);
+      if (at === undefined || at >= ms) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Events whose `field` lies in [from, to] — with `fallback`, also events without the field whose
+   * `@timestamp` does (Kibana's timestamp_override fallback) — paged by (time, seq).
+   */
+  *timeRange(
+    field: TimeField,
+    from: number,
+    to: number,
+    options: { fallback?: boolean; pageSize?: number; host?: string; descending?: boolean } = {},
+  ): Generator<EventRow[]> {
+    const size = options.pageSize ?? 5000;
+    const hostCond = options.host !== undefined ? ' AND host = ?' : '';
+    const order = options.descending ? 'DESC' : 'ASC';
+    const cmp = options.descending ? '<' : '>';
+    const run = function* (this: EventStore, col: TimeField, nullCol: TimeField | undefined): Generator<EventRow[]> {
+      const extra = nullCol ? ` AND ${nullCol} IS NULL` : '';
+      const stmt = this.db.prepare(
+        `SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE ${col} BETWEEN ? AND ?${extra}${hostCond}` +
+          ` AND (${col} ${cmp} ? OR (${col} = ? AND seq ${cmp} ?)) ORDER BY ${col} ${order}, seq ${order} LIMIT ?`,
+      );
+      let lastT = options.descending ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+      let lastSeq = options.descending ? Number.MAX_SAFE_INTEGER : -1;
+      for (;;) {
+        const args: unknown[] = [from, to];
+        if (options.host !== undefined) args.push(options.host);
+        args.push(lastT, lastT, lastSeq, size);
+        const rows = stmt.all(...args) as RawRow[];
+        if (rows.length === 0) return;
+        const last = rows[rows.length - 1];
+        lastT = last[col] as number;
+        lastSeq = last.seq;
+        yield rows.map((r) => this.row(r));
+        if (rows.length < size) return;
+      }
+    };
+    yield* run.call(this, field, undefined);
+    if (options.fallback && field !== 'ts') yield* run.call(this, 'ts', field);
+  }
+
+  /** Every event with seq > after, paged (for queries on fields without an index). */
+  *all(after = 0, pageSize = 5000): Generator<EventRow[]> {
+    let cursor = after;
+    const upto = this.maxSeq();
+    for (;;) {
+      const rows = this.range(cursor, upto, pageSize);
+      if (rows.length === 0) return;
+      cursor = rows[rows.length - 1].seq;
+      yield rows;
+    }
+  }
+
+  /** Deletes events with seq < `seq`; returns how many. */
+  deleteBefore(seq: number): number {
+    return this.db.prepare('DELETE FROM events WHERE seq < ?').run(seq).changes;
+  }
+
+  private row(r: RawRow): EventRow {
+    return {
+      seq: r.seq,
+      id: r.id,
+      index: this.indexName(r.idx),
+      at: r.at,
+      ts: r.ts,
+      ing: r.ing,
+      host: r.host,
+      text: r.doc,
+    };
+  }
+}
