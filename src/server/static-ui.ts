@@ -62,6 +62,7 @@ export function registerUi(app: FastifyInstance, uiDir: string): void {
       return reply.code(200).type('text/html; charset=utf-8').send(NOT_BUILT);
     }
   };
-  app.get('/ui', (_req, reply) => reply.redirect('/ui/'));
+  // With ignoreTrailingSlash, this serves both /ui and /ui/.
+  app.get('/ui', serve);
   app.get('/ui/*', serve);
 }

@@ -95,6 +95,7 @@ export class Ingestor {
     const outcomes: ItemOutcome[] = new Array(items.length);
     const fresh: StoredEvent[] = [];
     const events = this.store.events;
+    let created = 0;
     this.store.tx(() => {
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
@@ -170,11 +171,12 @@ export class Ingestor {
           result: r.result === 'updated' ? 'updated' : 'created',
         };
         if (r.result !== 'duplicate') fresh.push({ seq: r.seq, id, index, doc });
+        if (r.result === 'created') created++;
       }
       if (fresh.length) {
         this.detector.process(fresh, fresh[fresh.length - 1].seq);
         this.store.books.add('events_total', fresh.length);
-        this.store.books.add('events_stored', fresh.length);
+        this.store.books.add('events_stored', created);
       }
       extra?.();
     });

@@ -1,0 +1,132 @@
+/**
+ * The official Elasticsearch client against `eqlite serve`: its start-up calls, the bulk helper
+ * (retries, per-item drops) and raw `bulk` answers item by item, and the alerts the founding rule
+ * raises on what it sent.
+ */
+import { Client, errors } from '@elastic/elasticsearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOUNDING_RULE_ID, SYSMON_INDEX, processEvent, testServer } from './helpers.js';
+
+type Server = Awaited<ReturnType<typeof testServer>>;
+
+describe('@elastic/elasticsearch client', () => {
+  let server: Server;
+  let client: Client;
+
+  beforeAll(async () => {
+    server = await testServer();
+    client = new Client({ node: server.url });
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('gets the root info and licence a shipper checks at start-up', async () => {
+    const info = await client.info();
+    expect(info.version.number).toBe('8.17.0');
+    expect(info.tagline).toBe('You Know, for Search');
+    const lic = await client.license.get();
+    expect(lic.license.status).toBe('active');
+    expect(await client.indices.exists({ index: SYSMON_INDEX })).toBe(true);
+    const tpl = await client.indices.putIndexTemplate({ name: 'eqlite-test', index_patterns: ['x-*'] });
+    expect(tpl.acknowledged).toBe(true);
+  });
+
+  it('bulk helper: every good document stored, bad ones dropped per item, alerts for the matching ones', async () => {
+    const docs: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 3000; i++) docs.push(processEvent(i, { matching: i % 100 === 7 }));
+    // An index name Elasticsearch refuses: these items fail alone.
+    const dropped: unknown[] = [];
+    const stats = await client.helpers.bulk({
+      datasource: docs,
+      onDocument: (d) => ({ create: { _index: (d as { bad?: boolean }).bad ? 'Bad-Index' : SYSMON_INDEX } }),
+      onDrop: (d) => dropped.push(d),
+      flushBytes: 200_000,
+    });
+    expect(stats.total).toBe(3000);
+    expect(stats.successful).toBe(3000);
+    expect(stats.failed).toBe(0);
+    expect(dropped).toHaveLength(0);
+
+    const bad = [processEvent(90_001), { ...processEvent(90_002), bad: true }, processEvent(90_003)];
+    const s2 = await client.helpers.bulk({
+      datasource: bad,
+      onDocument: (d) => ({ create: { _index: (d as { bad?: boolean }).bad ? 'Bad-Index' : SYSMON_INDEX } }),
+      onDrop: (d) => dropped.push(d),
+      retries: 0,
+    });
+    expect(s2.successful).toBe(2);
+    expect(s2.failed).toBe(1);
+    expect(dropped).toHaveLength(1);
+    expect((dropped[0] as { status: number; error: { type: string } }).status).toBe(400);
+    expect((dropped[0] as { error: { type: string } }).error.type).toBe('invalid_index_name_exception');
+
+    expect(server.store.eventCount()).toBe(3002);
+    const alerts = server.store.alerts.list({ rule: FOUNDING_RULE_ID, size: 500 });
+    expect(alerts.total).toBe(30);
+    const cmds = alerts.items.map((a) => server.store.alerts.get(a.id)?.doc.process as { command_line: string });
+    expect(cmds.every((p) => p.command_line.includes('wscript'))).toBe(true);
+  });
+
+  it('raw bulk: per-item results exactly as Elasticsearch answers, good items kept beside bad ones', async () => {
+    const before = server.store.eventCount();
+    const res = await client.bulk({
+      operations: [
+        { index: { _index: SYSMON_INDEX, _id: 'doc-1' } },
+        processEvent(1, { matching: true, host: 'bulk-host' }),
+        { create: { _index: SYSMON_INDEX, _id: 'doc-1' } },
+        processEvent(2),
+        { index: { _index: SYSMON_INDEX, _id: 'doc-1' } },
+        processEvent(3),
+        { delete: { _index: SYSMON_INDEX, _id: 'doc-1' } },
+        { create: { _index: 'logs-other-default' } },
+        processEvent(4),
+      ],
+    });
+    expect(res.errors).toBe(true);
+    expect(res.items).toHaveLength(5);
+    const [a, b, c, d, e] = res.items;
+    expect(a.index).toMatchObject({
+      _index: SYSMON_INDEX,
+      _id: 'doc-1',
+      _version: 1,
+      result: 'created',
+      status: 201,
+      _primary_term: 1,
+    });
+    expect(a.index?._shards).toEqual({ total: 1, successful: 1, failed: 0 });
+    expect(b.create).toMatchObject({ _id: 'doc-1', status: 409 });
+    expect(b.create?.error?.type).toBe('version_conflict_engine_exception');
+    expect(c.index).toMatchObject({ _id: 'doc-1', _version: 2, result: 'updated', status: 200 });
+    expect(d.delete?.status).toBe(400);
+    expect(e.create).toMatchObject({ _index: 'logs-other-default', result: 'created', status: 201 });
+    expect(typeof e.create?._id).toBe('string');
+    expect(e.create?._id).toHaveLength(20);
+    expect(server.store.eventCount()).toBe(before + 2);
+    // The first version of doc-1 matched and raised an alert; its id is Kibana's for that event.
+    expect(server.store.alerts.list({ host: 'bulk-host' }).total).toBe(1);
+  });
+
+  it('a malformed bulk fails as a whole with 400, as in Elasticsearch', async () => {
+    const err = await client.transport
+      .request({ method: 'POST', path: '/_bulk', bulkBody: '{"index":{"_index":"x"}}\n{}\n{"nope":{}}\n{}\n' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(errors.ResponseError);
+    expect((err as errors.ResponseError).statusCode).toBe(400);
+    expect(((err as errors.ResponseError).body as { error: { type: string } }).error.type).toBe(
+      'illegal_argument_exception',
+    );
+  });
+
+  it('single documents: index with and without id, create conflict', async () => {
+    const r1 = await client.index({ index: SYSMON_INDEX, document: processEvent(7) });
+    expect(r1.result).toBe('created');
+    const r2 = await client.create({ index: SYSMON_INDEX, id: 'single-1', document: processEvent(8) });
+    expect(r2.result).toBe('created');
+    const r3 = await client
+      .create({ index: SYSMON_INDEX, id: 'single-1', document: processEvent(9) })
+      .catch((e: unknown) => e);
+    expect((r3 as errors.ResponseError).statusCode).toBe(409);
+  });
+});

@@ -1,0 +1,136 @@
+/** The store on its own: idempotent events and alerts, retention by age and size, persistence across reopen. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store, type NewEvent } from '../../src/store/index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function open(): { store: Store; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'eqlite-store-'));
+  dirs.push(dir);
+  return { store: Store.open(dir, { sync: 'normal' }), dir };
+}
+
+function ev(i: number, at: number, extra: Partial<NewEvent> = {}): NewEvent {
+  const text = JSON.stringify({ '@timestamp': new Date(at).toISOString(), n: i, pad: 'x'.repeat(500) });
+  return {
+    id: `id-${i}`,
+    index: 'logs-a-default',
+    op: 'create',
+    autoId: true,
+    at,
+    ts: at,
+    ing: at,
+    host: `h${i % 3}`,
+    text,
+    ...extra,
+  };
+}
+
+function alert(id: string, original: string): Record<string, unknown> {
+  return {
+    '@timestamp': '2026-01-01T00:00:00.000Z',
+    'kibana.alert.uuid': id,
+    'kibana.alert.rule.rule_id': 'r1',
+    'kibana.alert.rule.name': 'Rule one',
+    'kibana.alert.severity': 'medium',
+    'kibana.alert.risk_score': 47,
+    'kibana.alert.reason': 'a reason',
+    'kibana.alert.original_time': original,
+    'kibana.alert.workflow_status': 'open',
+    host: { name: 'h1' },
+  };
+}
+
+describe('Store', () => {
+  it('events: auto ids dedupe, explicit ids follow index/create semantics', () => {
+    const { store } = open();
+    store.tx(() => {
+      expect(store.events.insert(ev(1, 1000)).result).toBe('created');
+      expect(store.events.insert(ev(1, 1000)).result).toBe('duplicate');
+      expect(store.events.insert(ev(2, 1000, { autoId: false, op: 'create' })).result).toBe('created');
+      expect(store.events.insert(ev(2, 1000, { autoId: false, op: 'create' })).result).toBe('conflict');
+      const u = store.events.insert(ev(2, 1000, { autoId: false, op: 'index' }));
+      expect(u).toMatchObject({ result: 'updated', version: 2 });
+      // The same id in another index is another document.
+      expect(store.events.insert(ev(2, 1000, { autoId: false, index: 'logs-b-default' })).result).toBe('created');
+    });
+    expect(store.events.count()).toBe(3);
+    store.close();
+  });
+
+  it('alerts: the Kibana id is the key, so a second write changes nothing; workflow survives reopen', () => {
+    const { store, dir } = open();
+    store.tx(() => {
+      expect(store.alerts.insert(alert('a1', '2026-01-01T00:00:00Z'), null)).toBe(true);
+      expect(
+        store.alerts.insert({ ...alert('a1', '2026-01-01T00:00:00Z'), 'kibana.alert.reason': 'changed' }, null),
+      ).toBe(false);
+    });
+    store.alerts.update('a1', { workflow_status: 'closed', tags: ['fp'], assignee: 'bo' });
+    store.alerts.addNote('a1', 'benign');
+    store.close();
+    const again = Store.open(dir);
+    const a = again.alerts.get('a1');
+    expect(a?.summary).toMatchObject({ reason: 'a reason', workflow_status: 'closed', tags: ['fp'], assignee: 'bo' });
+    expect(a?.doc['kibana.alert.workflow_status']).toBe('closed');
+    expect(again.alerts.notes('a1').map((n) => n.text)).toEqual(['benign']);
+    again.close();
+  });
+
+  it('retention by age deletes events that arrived before the cut-off, and keeps alerts', () => {
+    const { store } = open();
+    const now = 10_000_000;
+    store.tx(() => {
+      for (let i = 0; i < 100; i++) store.events.insert(ev(i, now - (100 - i) * 1000));
+      store.books.add('events_stored', 100);
+      store.alerts.insert(alert('a1', '2026-01-01T00:00:00Z'), 1);
+    });
+    const r = store.maintain({ maxAgeMs: 30_500, now });
+    expect(r.deletedByAge).toBe(70);
+    expect(store.events.count()).toBe(30);
+    expect(store.eventCount()).toBe(30);
+    expect(store.events.minSeq()).toBe(71);
+    expect(store.alerts.count()).toBe(1);
+    store.close();
+  });
+
+  it('retention by size deletes the oldest events until the store fits', () => {
+    const { store } = open();
+    store.tx(() => {
+      for (let i = 0; i < 4000; i++) store.events.insert(ev(i, 1000 + i));
+      store.books.add('events_stored', 4000);
+    });
+    store.checkpoint('TRUNCATE');
+    const full = store.bytes();
+    const r = store.maintain({ maxBytes: Math.floor(full / 2) });
+    expect(r.deletedBySize).toBeGreaterThan(1000);
+    expect(store.bytes()).toBeLessThanOrEqual(Math.floor(full / 2));
+    // The newest events are the ones kept.
+    expect(store.events.maxSeq()).toBe(4000);
+    expect(store.events.get(4000)).toBeDefined();
+    store.close();
+  });
+
+  it('time ranges page by (time, seq) and fall back to @timestamp when the primary field is missing', () => {
+    const { store } = open();
+    store.tx(() => {
+      for (let i = 0; i < 25; i++) store.events.insert(ev(i, 1000 + i, { ing: i % 5 === 0 ? null : 5000 + i }));
+    });
+    const pages = [...store.events.timeRange('ing', 5000, 6000, { pageSize: 7 })];
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 6]);
+    const withFallback = [...store.events.timeRange('ing', 5000, 6000, { fallback: true, pageSize: 7 })].flat();
+    expect(withFallback).toHaveLength(20);
+    const fallbackOnly = [...store.events.timeRange('ing', 0, 10, { fallback: true })].flat();
+    expect(fallbackOnly).toHaveLength(0);
+    const byTs = [...store.events.timeRange('ing', 0, 4000, { fallback: true })].flat();
+    expect(byTs.map((r) => r.ts)).toEqual([1000, 1005, 1010, 1015, 1020]);
+    const desc = [...store.events.timeRange('ts', 1000, 1024, { descending: true, pageSize: 10, host: 'h0' })].flat();
+    expect(desc.map((r) => r.ts)).toEqual([1024, 1021, 1018, 1015, 1012, 1009, 1006, 1003, 1000]);
+    store.close();
+  });
+});
