@@ -495,7 +495,7 @@ describe('generated mapping engine = reference interpreter', () => {
   it('one or two steps at a time, over many documents (every operation and option densely)', () => {
     const g = new Gen(prng(31337));
     const bad: string[] = [];
-    for (let t = 0; t < 3000 && bad.length === 0; t++) {
+    for (let t = 0; t < 2000 && bad.length === 0; t++) {
       const steps = randomSteps(g, 2, 1);
       const docs = Array.from({ length: 20 }, () => randomDoc(g));
       for (const defer of DEFERRED)
@@ -508,7 +508,7 @@ describe('generated mapping engine = reference interpreter', () => {
   it('dispatch tables: per-key specialisation, folded conditions and lookups', () => {
     const g = new Gen(prng(7));
     const bad: string[] = [];
-    for (let t = 0; t < 1000 && bad.length === 0; t++) {
+    for (let t = 0; t < 500 && bad.length === 0; t++) {
       const steps: Step[] = [
         ...randomSteps(g, 3, 1),
         { op: 'dispatch', on: 'k', steps: randomSteps(g, 12, 2, 'k') },
