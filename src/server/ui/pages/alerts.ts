@@ -32,7 +32,9 @@ const COLUMNS: Array<{ key: string; label: string; sort?: SortField; cls: string
   { key: 'user', label: 'User', cls: 'c-user' },
   { key: 'reason', label: 'Reason', cls: 'c-reason' },
   { key: 'status', label: 'Status', cls: 'c-status' },
-  { key: 'time', label: 'Time (UTC)', sort: 'time', cls: 'c-time' },
+  // Sorting by time is by alert time (Kibana's @timestamp); the time range filters event time.
+  { key: 'time', label: 'Alert time (UTC)', sort: 'time', cls: 'c-time' },
+  { key: 'event', label: 'Event time (UTC)', cls: 'c-time c-event-time' },
 ];
 
 const ACTIONS: Array<{ status: WorkflowStatus; label: string; done: string }> = [
@@ -300,11 +302,8 @@ export const alertsPage: Page<{ filters: AlertFilters }> = async (root, ctx, rou
         h('td', { class: 'c-user', title: a.user ?? '' }, a.user ?? '—'),
         h('td', { class: 'c-reason', title: a.reason }, a.reason),
         h('td', { class: 'c-status' }, statusBadge(a.workflow_status)),
-        h(
-          'td',
-          { class: 'c-time', title: `Alert created ${formatTime(a.time)}` },
-          formatTime(a.original_time || a.time),
-        ),
+        h('td', { class: 'c-time' }, formatTime(a.time)),
+        h('td', { class: 'c-time c-event-time' }, formatTime(a.original_time)),
       );
       tr.addEventListener('click', (e) => {
         const t = e.target as HTMLElement;
