@@ -52,6 +52,8 @@ export interface ServeOptions {
   inputIndex?: string;
   inputFormat?: RouteKind;
   log?: (line: string) => void;
+  /** Log each scheduled run's start and end. */
+  logRuns?: boolean;
   onRunStart?: (ruleId: string) => void;
   onRunEnd?: (result: RunResult) => void;
 }
@@ -95,8 +97,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     spaceId: o.spaceId,
     reorderWindowMs: o.reorderWindowMs,
     tickMs: o.tickMs,
-    onRunStart: o.onRunStart,
+    onRunStart: (id) => {
+      if (o.logRuns) log(`run started: ${id}`);
+      o.onRunStart?.(id);
+    },
     onRunEnd: (r) => {
+      if (o.logRuns)
+        log(
+          `run finished: ${r.ruleId} ${r.status}, ${r.windows.length} window(s), ${r.matches} match(es), ${r.durationMs} ms`,
+        );
       if (r.status !== 'succeeded') log(`rule ${r.ruleId}: ${r.status}: ${r.message ?? ''}`);
       o.onRunEnd?.(r);
     },

@@ -24,6 +24,7 @@ interface ServeCliOptions {
   index?: string;
   format?: RouteKind;
   accessLog?: boolean;
+  logRuns?: boolean;
   strictEcs?: boolean;
 }
 
@@ -94,6 +95,7 @@ export function register(program: Command): void {
       ]),
     )
     .option('--access-log', 'log each request (method, path, status; never contents)')
+    .option('--log-runs', 'log the start and end of each scheduled rule run')
     .option('--strict-ecs', "only what Elastic's integrations produce: no eqlite enrichments")
     .action(async (opts: ServeCliOptions) => {
       const modes = new Map<string, DetectionMode>();
@@ -120,6 +122,7 @@ export function register(program: Command): void {
           inputIndex: opts.index,
           inputFormat: opts.format,
           accessLog: opts.accessLog,
+          logRuns: opts.logRuns,
           strictEcs: opts.strictEcs,
         });
       } catch (err) {
