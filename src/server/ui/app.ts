@@ -91,6 +91,8 @@ document.body.appendChild(toasts);
 function toast(text: string, kind: 'info' | 'error' = 'info'): void {
   const t = h('div', { class: ['toast', `toast-${kind}`] }, text);
   toasts.appendChild(t);
+  // A burst of actions keeps only the latest few on screen.
+  while (toasts.childElementCount > 3) toasts.firstElementChild?.remove();
   setTimeout(() => t.remove(), kind === 'error' ? 8000 : 4000);
 }
 
