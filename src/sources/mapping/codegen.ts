@@ -225,7 +225,8 @@ class Unit {
   build(name: string, body: string): Fn {
     const consts = this.consts.map((_, i) => `k${i} = K[${i}]`);
     const temps = Array.from({ length: this.maxTemps }, (_, i) => `t${i}`);
-    const fname = name.replace(/[^A-Za-z0-9_$]/g, '_');
+    // A prefix keeps names starting with a digit or spelling a reserved word valid.
+    const fname = `gen_${name.replace(/[^A-Za-z0-9_$]/g, '_')}`;
     const src =
       `"use strict";\nconst { ${HELPER_NAMES.join(', ')} } = H;\n` +
       (consts.length > 0 ? `const ${consts.join(', ')};\n` : '') +

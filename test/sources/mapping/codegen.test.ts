@@ -248,3 +248,12 @@ describe('generated mapping engine', () => {
     });
   });
 });
+
+describe('generated mapping engine: names', () => {
+  it('accepts any mapping name (digits first, reserved words, punctuation)', () => {
+    for (const name of ['1st', 'delete', 'class', 'a-b.c d', '', 'function']) {
+      const m = compileMapping({ name, steps: [{ op: 'set', field: 'x', value: 1 }] });
+      expect(m.apply({})).toEqual({ x: 1 });
+    }
+  });
+});
