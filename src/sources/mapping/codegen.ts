@@ -10,9 +10,9 @@
  * `dispatch` steps are specialised per key value (the event id): the first event with a given key
  * compiles a function holding only the steps for that key, with conditions on the key and lookups
  * keyed by it folded to constants; later events pay one Map lookup. Keys that no condition or
- * lookup names share one function. Steps the generator does not handle (and `script` bodies,
- * `test` conditions) run the interpreter's closures, so both forms share one definition of every
- * operation.
+ * lookup names share one function. The objects on the way to fields are held in variables across
+ * steps (see Unit), and deletes from `Mapping.deferDeletes` objects are deferred (deferred.ts).
+ * `prune` and `switch` run the interpreter's closures.
  */
 import { ARGV_SPLITTERS } from './argv.js';
 import { cloneJson, describe, NO_KEY, type Compiler, type Fn } from './compile.js';
