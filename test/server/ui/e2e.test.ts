@@ -3,7 +3,7 @@
  * `_bulk` (the bundled examples, a process tree around one attack, and hostile strings), driven in
  * Debian's headless Chromium through playwright-core. Screenshots go to test-artifacts/ui/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -81,6 +81,7 @@ function ndjson(path: string): unknown[] {
 
 interface AlertSummary {
   id: string;
+  building_block: boolean;
   host: string | null;
   user: string | null;
   workflow_status: string;
@@ -220,6 +221,47 @@ function hostileEvent(now: number) {
   return { ...e, url: { full: HOSTILE_URL, original: HOSTILE_URL }, message: '<b>bold</b> javascript:alert(10)' };
 }
 
+const SEQUENCE_RULE_ID = 'e2e0c0de-5e9a-4c1e-9a11-000000000001';
+
+/** A small sequence rule beside the built-in one, so the alert page shows building blocks. */
+function sequenceRuleFile(dir: string): string {
+  const file = join(dir, 'e2e-sequence.toml');
+  writeFileSync(
+    file,
+    `[metadata]
+creation_date = "2026/01/01"
+maturity = "production"
+updated_date = "2026/01/01"
+
+[rule]
+author = ["eqlite e2e"]
+description = "stage.exe, then run.exe on the same host within a minute"
+index = ["logs-windows.sysmon_operational-*"]
+language = "eql"
+license = "Apache-2.0"
+name = "E2E staged execution"
+risk_score = 47
+rule_id = "${SEQUENCE_RULE_ID}"
+severity = "medium"
+type = "eql"
+query = '''
+sequence by host.id with maxspan=1m
+  [process where process.name == "stage.exe"]
+  [process where process.name == "run.exe"]
+'''
+`,
+  );
+  return file;
+}
+
+function sequenceEvents(now: number) {
+  const host = { id: 'e2e-seq-host', name: 'e2e-seq-01' };
+  return [
+    processStart(new Date(now - 20_000), { entity_id: '{e2e-seq-1}', pid: 8100, name: 'stage.exe' }, host, USER),
+    processStart(new Date(now - 10_000), { entity_id: '{e2e-seq-2}', pid: 8200, name: 'run.exe' }, host, USER),
+  ];
+}
+
 function liveEvent(now: number) {
   return processStart(
     new Date(now),
@@ -247,6 +289,7 @@ describe('web UI end to end (Chromium)', () => {
   const cspViolations: string[] = [];
   let treeAlert: AlertSummary;
   let hostileAlert: AlertSummary;
+  let rulesDir = '';
 
   /** Opens a UI route the way a person does: the /ui/ address with the route in the fragment. */
   const open = async (route: string) => {
@@ -263,7 +306,8 @@ describe('web UI end to end (Chromium)', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     if (!existsSync(join(root, 'dist/server/ui/index.html'))) throw new Error('the UI is not built: npm run build');
     mkdirSync(artifacts, { recursive: true });
-    server = await startServer();
+    rulesDir = mkdtempSync(join(tmpdir(), 'eqlite-ui-e2e-rules-'));
+    server = await startServer({ rules: [join(root, 'builtin-rules'), sequenceRuleFile(rulesDir)] });
     const now = Date.now();
     // The bundled examples in the formats shippers send them, then this test's own events.
     await bulk(server.url, 'logs-windows.sysmon_operational-default', ndjson('examples/ecs/fin-ws-07-sysmon.ndjson'));
@@ -279,7 +323,7 @@ describe('web UI end to end (Chromium)', () => {
       'logs-sentinel_one_cloud_funnel.event-default',
       ndjson('examples/sentinelone/ops-ws-19-cloud-funnel.ndjson'),
     );
-    await bulk(server.url, SYSMON_INDEX, [...treeEvents(now), hostileEvent(now)]);
+    await bulk(server.url, SYSMON_INDEX, [...treeEvents(now), hostileEvent(now), ...sequenceEvents(now)]);
     [treeAlert, hostileAlert] = await waitFor('the alerts of the ingested attacks', async () => {
       const list = await alerts(server.url);
       const a = list.items.find((x) => x.host === HOST.name);
@@ -316,6 +360,7 @@ describe('web UI end to end (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
   });
 
   it('serves the UI with a strict CSP and loads nothing from elsewhere', async () => {
@@ -432,10 +477,12 @@ describe('web UI end to end (Chromium)', () => {
     expect(await results.innerText()).toContain('wscript C:\\Users\\e2e\\AppData\\Local\\Temp\\e2e.vbs');
     await results.screenshot({ path: join(artifacts, 'alert-pivot.png') });
 
-    // Why it matched: the explain lines the API has, or the empty message.
-    const explain = await page.locator('#explain').innerText();
-    if (detail.explain?.matched?.length) for (const l of detail.explain.matched) expect(explain).toContain(l);
-    else expect(explain).toContain('No explanation');
+    // Why it matched: every explain line of the API, e.g. which pattern hit the command line.
+    const matched = detail.explain?.matched ?? [];
+    expect(matched.length).toBeGreaterThan(0);
+    const lines = await page.locator('#explain .explain-lines li').allInnerTexts();
+    expect(lines).toEqual(matched);
+    expect(lines.join('\n')).toMatch(/process\.command_line matched "\*[^"]+\*" on "cmd\.exe \/c echo/);
   });
 
   it('links MITRE ATT&CK, draws the process tree and the host timeline, searches the event', async () => {
@@ -516,6 +563,27 @@ describe('web UI end to end (Chromium)', () => {
       const s = await api<{ summary: AlertSummary }>(server.url, 'GET', `/api/alerts/${encodeURIComponent(id ?? '')}`);
       expect(s.summary.workflow_status).toBe('acknowledged');
     }
+  });
+
+  it('shows a sequence alert with its building blocks', async () => {
+    const shell = await waitFor('the sequence alert', async () =>
+      (await alerts(server.url)).items.find((a) => a.rule_id === SEQUENCE_RULE_ID),
+    );
+    const blocks = await alerts(
+      server.url,
+      `rule=${SEQUENCE_RULE_ID}&building_blocks=true&size=50&sort=time&order=asc`,
+    );
+    const blockIds = blocks.items.filter((a) => a.building_block).map((a) => a.id);
+    expect(blockIds).toHaveLength(2);
+    await open(`/alerts/${encodeURIComponent(shell.id)}`);
+    const seq = page.locator('#sequence');
+    expect(await seq.locator('h2').innerText()).toBe('Sequence building blocks (2)');
+    const links = await seq.locator('tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links.sort()).toEqual(blockIds.map((id) => `#/alerts/${encodeURIComponent(id)}`).sort());
+    await seq.screenshot({ path: join(artifacts, 'alert-sequence.png') });
+    await seq.locator('tbody a').first().click();
+    await page.waitForSelector('.alert-head');
+    expect(blockIds.map((id) => `#/alerts/${encodeURIComponent(id)}`)).toContain(await page.evaluate('location.hash'));
   });
 
   it('renders hostile event strings and notes as text and runs no script', async () => {
