@@ -289,6 +289,7 @@ describe('web UI end to end (Chromium)', () => {
   const cspViolations: string[] = [];
   let treeAlert: AlertSummary;
   let hostileAlert: AlertSummary;
+  let sequenceAlert: AlertSummary;
   let rulesDir = '';
 
   /** Opens a UI route the way a person does: the /ui/ address with the route in the fragment. */
@@ -324,11 +325,13 @@ describe('web UI end to end (Chromium)', () => {
       ndjson('examples/sentinelone/ops-ws-19-cloud-funnel.ndjson'),
     );
     await bulk(server.url, SYSMON_INDEX, [...treeEvents(now), hostileEvent(now), ...sequenceEvents(now)]);
-    [treeAlert, hostileAlert] = await waitFor('the alerts of the ingested attacks', async () => {
+    // Every alert exists before the first page loads, so lists compare with a settled API.
+    [treeAlert, hostileAlert, sequenceAlert] = await waitFor('the alerts of the ingested attacks', async () => {
       const list = await alerts(server.url);
       const a = list.items.find((x) => x.host === HOST.name);
       const b = list.items.find((x) => x.host === HOSTILE_HOST);
-      return a && b ? [a, b] : undefined;
+      const c = list.items.find((x) => x.rule_id === SEQUENCE_RULE_ID);
+      return a && b && c ? [a, b, c] : undefined;
     });
 
     browser = await chromium.launch({
@@ -566,9 +569,7 @@ describe('web UI end to end (Chromium)', () => {
   });
 
   it('shows a sequence alert with its building blocks', async () => {
-    const shell = await waitFor('the sequence alert', async () =>
-      (await alerts(server.url)).items.find((a) => a.rule_id === SEQUENCE_RULE_ID),
-    );
+    const shell = sequenceAlert;
     const blocks = await alerts(
       server.url,
       `rule=${SEQUENCE_RULE_ID}&building_blocks=true&size=50&sort=time&order=asc`,
