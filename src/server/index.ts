@@ -8,9 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Store, type SyncMode } from '../store/index.js';
+import { Checkpointer } from '../store/checkpointer.js';
 import { buildApp } from './app.js';
 import { isLoopback } from './auth.js';
 import type { ServerContext } from './context.js';
@@ -19,6 +21,7 @@ import type { DetectionMode, ModeChoice } from './detect/rules.js';
 import type { RunResult } from './detect/scheduled.js';
 import { FileFollower, ingestStream } from './ingest/follow.js';
 import { Ingestor } from './ingest/ingestor.js';
+import { PreparePool } from './ingest/pool.js';
 import type { RouteKind } from './ingest/normalise.js';
 import { health, RateMeter } from './metrics.js';
 import { defaultUiDir } from './static-ui.js';
@@ -51,6 +54,11 @@ export interface ServeOptions {
   /** Index for followed/stdin documents that name none. */
   inputIndex?: string;
   inputFormat?: RouteKind;
+  /**
+   * Worker threads preparing ECS documents for the store. Default: one per CPU but one when
+   * running compiled JavaScript, none under a TypeScript loader (tests can ask for them).
+   */
+  ingestThreads?: number;
   log?: (line: string) => void;
   /** Log each scheduled run's start and end. */
   logRuns?: boolean;
@@ -110,7 +118,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       o.onRunEnd?.(r);
     },
   });
-  const ingestor = new Ingestor(store, engine.continuous, { strictEcs: o.strictEcs });
+  const threads = o.ingestThreads ?? (import.meta.url.endsWith('.js') ? Math.max(1, availableParallelism() - 1) : 0);
+  const pool = threads > 0 ? new PreparePool(threads) : undefined;
+  const ingestor = new Ingestor(store, engine.continuous, { strictEcs: o.strictEcs, pool });
   const rate = new RateMeter();
   ingestor.onCommit = (n, at) => rate.add(n, at);
   const startedAt = Date.now();
@@ -147,19 +157,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     address = await app.listen({ host, port: o.port ?? DEFAULT_PORT });
   } catch (err) {
     engine.stop();
+    await pool?.close();
     store.close();
     throw err;
   }
   const port = (app.server.address() as { port: number }).port;
 
-  // Retention and WAL checkpoints.
-  const checkpoint = setInterval(() => {
-    try {
-      store.checkpoint();
-    } catch (err) {
-      log(`checkpoint failed: ${(err as Error).message}`);
-    }
-  }, 1000);
+  // WAL checkpoints on their own thread; retention on a timer here.
+  const checkpointer = new Checkpointer(store.path, 200, (m) => log(`checkpoint failed: ${m}`));
   const retention = setInterval(() => {
     try {
       const r = store.maintain(o.retention ?? {});
@@ -169,7 +174,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       log(`retention failed: ${(err as Error).message}`);
     }
   }, o.retentionEveryMs ?? 60_000);
-  checkpoint.unref();
   retention.unref();
 
   const inputs = { index: o.inputIndex ?? 'logs-eqlite.input-default', format: o.inputFormat, log };
@@ -194,12 +198,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(checkpoint);
       clearInterval(retention);
+      await checkpointer.stop();
       for (const f of followers) f.stop();
       engine.stop();
       hub.close();
       await app.close();
+      await pool?.close();
       store.close();
       void address;
     },

@@ -4,12 +4,29 @@
  * replay after a restart) changes nothing: the first write wins, as Kibana's bulk `create` does.
  * Workflow fields live in columns for filtering and are mirrored into the document.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 
 export type WorkflowStatus = 'open' | 'acknowledged' | 'closed';
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['open', 'acknowledged', 'closed'];
 
 const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+/** Alert fields that depend on the rule only: stored once per rule version (alert_rule_fields). */
+export const RULE_FIELDS: readonly string[] = [
+  'kibana.alert.rule.parameters',
+  'kibana.alert.rule.note',
+  'kibana.alert.rule.threat',
+  'kibana.alert.rule.description',
+  'kibana.alert.rule.references',
+  'kibana.alert.rule.false_positives',
+  'kibana.alert.rule.author',
+  'kibana.alert.rule.tags',
+  'kibana.alert.rule.indices',
+  'kibana.alert.rule.exceptions_list',
+  'kibana.alert.rule.risk_score_mapping',
+  'kibana.alert.rule.severity_mapping',
+];
 
 export interface AlertSummary {
   id: string;
@@ -142,11 +159,15 @@ export class AlertStore {
   constructor(private readonly db: Db) {
     this.st = {
       insert: db.prepare(
-        `INSERT INTO alerts (id, rule_id, created, original, severity, sev_rank, risk, rule_name, host, user, reason, building_block, group_id, event_seq, doc)
-         VALUES (@id, @rule_id, @created, @original, @severity, @sev_rank, @risk, @rule_name, @host, @user, @reason, @building_block, @group_id, @event_seq, @doc)
+        `INSERT INTO alerts (id, rule_id, created, original, severity, sev_rank, risk, rule_name, host, user, reason, building_block, group_id, event_seq, rf, doc)
+         VALUES (@id, @rule_id, @created, @original, @severity, @sev_rank, @risk, @rule_name, @host, @user, @reason, @building_block, @group_id, @event_seq, @rf, @doc)
          ON CONFLICT (id) DO NOTHING`,
       ),
-      get: db.prepare(`SELECT ${SUMMARY_COLS}, doc FROM alerts WHERE id = ?`),
+      get: db.prepare(`SELECT ${SUMMARY_COLS}, rf, doc FROM alerts WHERE id = ?`),
+      ruleFields: db.prepare('SELECT json FROM alert_rule_fields WHERE hash = ?'),
+      addRuleFields: db.prepare(
+        'INSERT INTO alert_rule_fields (hash, json) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
+      ),
       summary: db.prepare(`SELECT ${SUMMARY_COLS} FROM alerts WHERE id = ?`),
       group: db.prepare(`SELECT ${SUMMARY_COLS} FROM alerts WHERE group_id = ? AND building_block = 1 ORDER BY id`),
       count: db.prepare('SELECT count(*) AS n FROM alerts'),
@@ -169,8 +190,42 @@ export class AlertStore {
     };
   }
 
+  private readonly rfCache = new Map<string, string>();
+
+  /** Rule contents may change on a reload without a new version: forget what was stored. */
+  forgetRuleFields(): void {
+    this.rfCache.clear();
+  }
+
+  /**
+   * The rule fields of an alert, stored once; returns their hash. Within one set of loaded rules
+   * the same rule, version and alert kind always carry the same fields, so those are the cache key.
+   */
+  private ruleFields(doc: Record<string, unknown>): string {
+    const key = [
+      doc['kibana.alert.rule.rule_id'],
+      doc['kibana.alert.rule.version'],
+      doc['kibana.alert.rule.updated_at'],
+      doc['kibana.alert.building_block_type'] ?? '',
+      doc['kibana.alert.group.id'] === undefined ? '' : 'g',
+    ].join('\0');
+    let hash = this.rfCache.get(key);
+    if (hash === undefined) {
+      const fields: Record<string, unknown> = {};
+      for (const k of RULE_FIELDS) if (doc[k] !== undefined) fields[k] = doc[k];
+      const json = JSON.stringify(fields);
+      hash = createHash('sha256').update(json).digest('hex');
+      this.st.addRuleFields.run(hash, json);
+      this.rfCache.set(key, hash);
+    }
+    return hash;
+  }
+
   /** Stores an alert document; false when an alert with its id is already there. Call inside a transaction. */
   insert(doc: Record<string, unknown>, eventSeq: number | null): boolean {
+    const rf = this.ruleFields(doc);
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(doc)) if (!RULE_FIELDS.includes(k)) rest[k] = doc[k];
     const severity = String(doc['kibana.alert.severity'] ?? 'low');
     const original = Date.parse(String(doc['kibana.alert.original_time'] ?? ''));
     const r = this.st.insert.run({
@@ -188,7 +243,8 @@ export class AlertStore {
       building_block: doc['kibana.alert.building_block_type'] !== undefined ? 1 : 0,
       group_id: str(doc['kibana.alert.group.id']) ?? null,
       event_seq: eventSeq,
-      doc: JSON.stringify(doc),
+      rf,
+      doc: JSON.stringify(rest),
     });
     return r.changes === 1;
   }
@@ -233,7 +289,7 @@ export class AlertStore {
     pageSize = 2000,
   ): Generator<Array<{ id: string; doc: string; original: number | null }>> {
     const stmt = this.db.prepare(
-      'SELECT rowid AS rid, id, doc, original FROM alerts WHERE original BETWEEN ? AND ? AND rowid > ? ORDER BY rowid LIMIT ?',
+      'SELECT rowid AS rid, id, doc, rf, original FROM alerts WHERE original BETWEEN ? AND ? AND rowid > ? ORDER BY rowid LIMIT ?',
     );
     let last = 0;
     for (;;) {

@@ -34,6 +34,9 @@ export function openDb(dir: string, options: OpenOptions = {}): Db {
   db.pragma('wal_autocheckpoint = 0');
   if (!options.readonly) {
     db.exec(SCHEMA);
+    // Stores made before alerts had their rule fields apart.
+    const cols = db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === 'rf')) db.exec('ALTER TABLE alerts ADD COLUMN rf TEXT');
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
       { value: string } | undefined;
     if (!row) {

@@ -48,8 +48,12 @@ CREATE TABLE IF NOT EXISTS alerts (
   group_id TEXT,
   event_seq INTEGER,             -- the source event (single-event alerts and blocks)
   updated INTEGER,
-  doc TEXT NOT NULL
+  rf TEXT,                       -- alert_rule_fields.hash: the rule's fields, stored once
+  doc TEXT NOT NULL              -- the alert document without those fields
 );
+-- The fields every alert of a rule version repeats (parameters, note, threat: ~30 KB for a
+-- prebuilt rule), kept once and put back into the document when it is read.
+CREATE TABLE IF NOT EXISTS alert_rule_fields (hash TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);
 CREATE INDEX IF NOT EXISTS alerts_original ON alerts (original);
 CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, status);

@@ -14,7 +14,8 @@ describe('@elastic/elasticsearch client', () => {
   let client: Client;
 
   beforeAll(async () => {
-    server = await testServer();
+    // With a prepare worker, as the built server runs (tests otherwise prepare inline).
+    server = await testServer({ ingestThreads: 1 });
     client = new Client({ node: server.url });
   });
   afterAll(async () => {
@@ -106,6 +107,36 @@ describe('@elastic/elasticsearch client', () => {
     expect(server.store.eventCount()).toBe(before + 2);
     // The first version of doc-1 matched and raised an alert; its id is Kibana's for that event.
     expect(server.store.alerts.list({ host: 'bulk-host' }).total).toBe(1);
+  });
+
+  it('a large bulk through the prepare workers: bad lines fail alone, raw winlog records are normalised, event.ingested added', async () => {
+    let body = '';
+    for (let i = 0; i < 100; i++) {
+      body += `{"create":{"_index":"${SYSMON_INDEX}"}}\n`;
+      if (i === 10) body += '{"broken\n';
+      else if (i === 20)
+        body += `${JSON.stringify({ '@timestamp': '2026-01-01T00:00:00.000Z', winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: '1', provider_name: 'Microsoft-Windows-Sysmon', computer_name: 'raw-host', event_data: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd.exe /c echo a & echo wscript b', ProcessId: '42' } } })}\n`;
+      else body += `${JSON.stringify(processEvent(200_000 + i, { host: 'pooled' }))}\n`;
+    }
+    const res = (await client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body })) as {
+      errors: boolean;
+      items: Array<{ create: { status: number; _id: string; error?: { type: string } } }>;
+    };
+    expect(res.errors).toBe(true);
+    expect(res.items.filter((i) => i.create.status === 201)).toHaveLength(99);
+    expect(res.items[10].create.error?.type).toBe('mapper_parsing_exception');
+    const raw = server.store.events.byId(res.items[20].create._id, SYSMON_INDEX);
+    const doc = JSON.parse(raw?.text ?? '{}') as {
+      event?: { category?: string[]; ingested?: string };
+      host?: { name?: string };
+    };
+    expect(doc.event?.category).toEqual(['process']);
+    expect(typeof doc.event?.ingested).toBe('string');
+    const plain = JSON.parse(server.store.events.byId(res.items[0].create._id, SYSMON_INDEX)?.text ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    expect(typeof plain['event.ingested']).toBe('string');
   });
 
   it('a malformed bulk fails as a whole with 400, as in Elasticsearch', async () => {

@@ -25,6 +25,7 @@ interface ServeCliOptions {
   format?: RouteKind;
   accessLog?: boolean;
   logRuns?: boolean;
+  ingestThreads?: number;
   strictEcs?: boolean;
 }
 
@@ -95,6 +96,11 @@ export function register(program: Command): void {
       ]),
     )
     .option('--access-log', 'log each request (method, path, status; never contents)')
+    .option('--ingest-threads <n>', 'worker threads preparing documents (default: CPUs - 1, at least 1)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a number of threads');
+      return n;
+    })
     .option('--log-runs', 'log the start and end of each scheduled rule run')
     .option('--strict-ecs', "only what Elastic's integrations produce: no eqlite enrichments")
     .action(async (opts: ServeCliOptions) => {
@@ -123,6 +129,7 @@ export function register(program: Command): void {
           inputFormat: opts.format,
           accessLog: opts.accessLog,
           logRuns: opts.logRuns,
+          ingestThreads: opts.ingestThreads,
           strictEcs: opts.strictEcs,
         });
       } catch (err) {

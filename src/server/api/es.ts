@@ -146,7 +146,7 @@ export function registerEsRoutes(app: FastifyInstance, ctx: ServerContext): void
     if ('error' in parsed) return esError(reply, parsed.error.status, parsed.error.type, parsed.error.reason);
     const items: IngestItem[] = [];
     for (const s of parsed.slots) if (s.kind === 'doc') items.push(s.item);
-    const outcomes = items.length ? ctx.ingestor.ingest(items) : [];
+    const outcomes = items.length ? await ctx.ingestor.ingestAsync(items) : [];
     return reply.send(bulkResponse(parsed.slots, outcomes, Math.round(performance.now() - t0)));
   };
   for (const path of ['/_bulk', '/:index/_bulk']) {

@@ -12,7 +12,8 @@
  *
  * A rule's runtime error is counted on the rule and never stops the others.
  */
-import { EqlError } from '../../eql/index.js';
+import { EqlError, requiredLiterals } from '../../eql/index.js';
+import type { CandidateSpec } from '../ingest/prepare.js';
 import { ReorderBuffer } from '../../eql/reorder.js';
 import { ordinalOf } from '../../eql/search.js';
 import { SequenceMatcher } from '../../eql/sequence.js';
@@ -69,8 +70,29 @@ export class ContinuousDetector {
     return this.o.store.books.counter(CURSOR);
   }
 
+  /** Which documents any continuous rule could match, by the literals they must contain. */
+  spec(): CandidateSpec {
+    const rules: CandidateSpec['rules'] = [];
+    let always = false;
+    const add = (conds: Parameters<typeof requiredLiterals>[0]) => {
+      const groups = requiredLiterals(conds).filter((g) => g.values.length > 0);
+      if (groups.length === 0) always = true;
+      else rules.push(groups.map((g) => ({ values: g.values, ci: g.ci })));
+    };
+    for (const r of this.eventRules) if (r.prepared.query.cond) add([r.prepared.query.cond]);
+    for (const s of this.sequences.values()) {
+      const q = s.rule.prepared.query;
+      add([...q.stages.map((x) => x.cond), ...(q.until ? [q.until.cond] : [])]);
+    }
+    return { always, rules };
+  }
+
+  /** Grows whenever the set of continuous rules changes. */
+  version = 0;
+
   /** Takes the current set of continuous rules; new sequence rules replay their look-back. */
   refresh(rules: ServedRule[]): void {
+    this.version++;
     this.eventRules = rules.filter((r) => r.prepared.query.kind === 'event');
     const seq = rules.filter((r) => r.prepared.query.kind === 'sequence');
     const keep = new Set(seq.map((r) => r.ruleId));

@@ -70,6 +70,7 @@ export class DetectionEngine {
   }
 
   reload(): ServedRule[] {
+    this.store.alerts.forgetRuleFields();
     const rules = this.rules.load();
     this.continuous.refresh(this.rules.enabled('continuous'));
     return rules;

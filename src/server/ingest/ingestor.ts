@@ -8,14 +8,15 @@
  * base64url SHA-256, the length of Elasticsearch's ids): a shipper that resends a batch it got no
  * answer for (the server died after the commit) does not create a second copy or a second alert.
  */
-import { createHash } from 'node:crypto';
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import { eventIndex, timestampMs } from '../../rules/index.js';
 import type { EventDoc } from '../../sources/types.js';
 import { hostOf, type Store } from '../../store/index.js';
 import type { ContinuousDetector } from '../detect/continuous.js';
 import type { StoredEvent } from '../detect/evaluate.js';
-import { Normaliser, routeForIndex, type RouteKind } from './normalise.js';
+import { Normaliser, ingestedText, routeForIndex, type RouteKind } from './normalise.js';
+import type { PreparePool } from './pool.js';
+import { autoId, splice } from './prepare.js';
 
 export interface IngestItem {
   op: 'index' | 'create';
@@ -57,8 +58,14 @@ function fieldOf(doc: EventDoc, a: string, b: string): unknown {
   return doc[`${a}.${b}`];
 }
 
-export function autoId(index: string, text: string): string {
-  return createHash('sha256').update(index).update('\0').update(text).digest('base64url').slice(0, 20);
+export { autoId, splice } from './prepare.js';
+
+/** One transaction's bookkeeping. */
+interface Batch {
+  at: number;
+  fresh: StoredEvent[];
+  created: number;
+  stored: number;
 }
 
 export class Ingestor {
@@ -67,17 +74,21 @@ export class Ingestor {
   readonly stats: IngestStats = { events: 0, failed: 0, lastAt: 0 };
   /** Called after each commit with the number of new events. */
   onCommit: ((events: number, at: number) => void) | undefined;
+  private readonly now: () => number;
+  private readonly pool: PreparePool | undefined;
+  private readonly setIngested: boolean;
+  private specVersion = -1;
 
   constructor(
     private readonly store: Store,
     private readonly detector: ContinuousDetector,
-    options: { strictEcs?: boolean; setIngested?: boolean; now?: () => number } = {},
+    options: { strictEcs?: boolean; setIngested?: boolean; now?: () => number; pool?: PreparePool } = {},
   ) {
     this.normaliser = new Normaliser(options);
     this.now = options.now ?? Date.now;
+    this.pool = options.pool;
+    this.setIngested = options.setIngested !== false;
   }
-
-  private readonly now: () => number;
 
   private route(index: string): RouteKind {
     let r = this.routes.get(index);
@@ -88,102 +99,178 @@ export class Ingestor {
     return r;
   }
 
-  /** Stores and evaluates a batch in one transaction; outcomes in item order. */
-  ingest(items: IngestItem[], extra?: () => void): ItemOutcome[] {
+  /**
+   * Like `ingest`, with the per-document work done by the worker pool when there is one: the
+   * main thread then only writes, and parses again just the documents a continuous rule could
+   * match (and the raw vendor records, which go through their normaliser here).
+   */
+  async ingestAsync(items: IngestItem[]): Promise<ItemOutcome[]> {
+    const pool = this.pool;
+    if (!pool || items.length < 64) return this.ingest(items);
+    if (this.specVersion !== this.detector.version) {
+      pool.setSpec(this.detector.spec());
+      this.specVersion = this.detector.version;
+    }
     const at = this.now();
-    this.normaliser.setTime(at);
+    const member = this.setIngested ? `"event.ingested":"${ingestedText(at)}"` : undefined;
+    const prepared = await pool.prepare(
+      items.map((it) => ({ text: it.text, index: it.index, id: it.id, route: it.route ?? this.route(it.index) })),
+      member,
+    );
     const outcomes: ItemOutcome[] = new Array(items.length);
-    const fresh: StoredEvent[] = [];
-    const events = this.store.events;
-    let created = 0;
+    const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
+    this.normaliser.setTime(at);
     this.store.tx(() => {
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
-        let value: unknown;
-        try {
-          value = JSON.parse(it.text);
-        } catch (err) {
+        const p = prepared[i];
+        if (p.ok && p.normalise) outcomes[i] = this.one(it, batch);
+        else if (!p.ok)
           outcomes[i] = {
             ok: false,
             index: it.index,
             id: it.id,
             status: 400,
             type: 'mapper_parsing_exception',
-            reason: `failed to parse: ${(err as Error).message}`,
+            reason: p.reason,
           };
-          continue;
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          outcomes[i] = {
-            ok: false,
-            index: it.index,
-            id: it.id,
-            status: 400,
-            type: 'mapper_parsing_exception',
-            reason: 'failed to parse: the document is not a JSON object',
-          };
-          continue;
-        }
-        const n = this.normaliser.normalise(it.route ?? this.route(it.index), value as EventDoc, it.text);
-        if ('error' in n) {
-          outcomes[i] = {
-            ok: false,
-            index: it.index,
-            id: it.id,
-            status: 400,
-            type: 'mapper_parsing_exception',
-            reason: `failed to parse: ${n.error}`,
-          };
-          continue;
-        }
-        const doc = n.doc;
-        const index = it.route ? (n.index ?? eventIndex(doc, it.index) ?? it.index) : it.index;
-        const text = n.changed ? JSON.stringify(doc) : it.text;
-        const id = it.id ?? autoId(index, it.text);
-        const r = events.insert({
-          id,
-          index,
-          op: it.op,
-          autoId: it.id === undefined,
-          at,
-          ts: timeOf(doc['@timestamp'], doc, '@timestamp'),
-          ing: timeOf(fieldOf(doc, 'event', 'ingested'), doc, 'event.ingested'),
-          host: hostOf(doc),
-          text,
-        });
-        if (r.result === 'conflict') {
-          outcomes[i] = {
-            ok: false,
-            index,
-            id,
-            status: 409,
-            type: 'version_conflict_engine_exception',
-            reason: `[${id}]: version conflict, document already exists (current version [${r.version}])`,
-          };
-          continue;
-        }
-        outcomes[i] = {
-          ok: true,
-          index,
-          id,
-          seq: r.seq,
-          version: r.version,
-          result: r.result === 'updated' ? 'updated' : 'created',
-        };
-        if (r.result !== 'duplicate') fresh.push({ seq: r.seq, id, index, doc });
-        if (r.result === 'created') created++;
+        else
+          outcomes[i] = this.write(it, it.index, p.id, p.text, p.ts, p.ing, p.host, batch, () =>
+            p.candidate ? (JSON.parse(p.text) as EventDoc) : undefined,
+          );
       }
-      if (fresh.length) {
-        this.detector.process(fresh, fresh[fresh.length - 1].seq);
-        this.store.books.add('events_total', fresh.length);
-        this.store.books.add('events_stored', created);
-      }
+      this.finish(batch);
+    });
+    return this.done(outcomes, batch);
+  }
+
+  /** Stores and evaluates a batch in one transaction; outcomes in item order. */
+  ingest(items: IngestItem[], extra?: () => void): ItemOutcome[] {
+    const batch: Batch = { at: this.now(), fresh: [], created: 0, stored: 0 };
+    this.normaliser.setTime(batch.at);
+    const outcomes: ItemOutcome[] = new Array(items.length);
+    this.store.tx(() => {
+      for (let i = 0; i < items.length; i++) outcomes[i] = this.one(items[i], batch);
+      this.finish(batch);
       extra?.();
     });
-    this.stats.events += fresh.length;
+    return this.done(outcomes, batch);
+  }
+
+  /** Parses, normalises and stores one item (inside the transaction). */
+  private one(it: IngestItem, batch: Batch): ItemOutcome {
+    let value: unknown;
+    try {
+      value = JSON.parse(it.text);
+    } catch (err) {
+      return {
+        ok: false,
+        index: it.index,
+        id: it.id,
+        status: 400,
+        type: 'mapper_parsing_exception',
+        reason: `failed to parse: ${(err as Error).message}`,
+      };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return {
+        ok: false,
+        index: it.index,
+        id: it.id,
+        status: 400,
+        type: 'mapper_parsing_exception',
+        reason: 'failed to parse: the document is not a JSON object',
+      };
+    }
+    const n = this.normaliser.normalise(it.route ?? this.route(it.index), value as EventDoc, it.text);
+    if ('error' in n) {
+      return {
+        ok: false,
+        index: it.index,
+        id: it.id,
+        status: 400,
+        type: 'mapper_parsing_exception',
+        reason: `failed to parse: ${n.error}`,
+      };
+    }
+    const doc = n.doc;
+    const index = it.route ? (n.index ?? eventIndex(doc, it.index) ?? it.index) : it.index;
+    const text = n.changed ? JSON.stringify(doc) : n.prefix ? splice(it.text, n.prefix) : it.text;
+    const ts = timeOf(doc['@timestamp'], doc, '@timestamp');
+    return this.write(
+      it,
+      index,
+      it.id ?? autoId(index, it.text, ts),
+      text,
+      ts,
+      timeOf(fieldOf(doc, 'event', 'ingested'), doc, 'event.ingested'),
+      hostOf(doc),
+      batch,
+      () => doc,
+    );
+  }
+
+  private write(
+    it: IngestItem,
+    index: string,
+    id: string,
+    text: string,
+    ts: number | null,
+    ing: number | null,
+    host: string | null,
+    batch: Batch,
+    docFor: () => EventDoc | undefined,
+  ): ItemOutcome {
+    const r = this.store.events.insert({
+      id,
+      index,
+      op: it.op,
+      autoId: it.id === undefined,
+      at: batch.at,
+      ts,
+      ing,
+      host,
+      text,
+    });
+    if (r.result === 'conflict') {
+      return {
+        ok: false,
+        index,
+        id,
+        status: 409,
+        type: 'version_conflict_engine_exception',
+        reason: `[${id}]: version conflict, document already exists (current version [${r.version}])`,
+      };
+    }
+    if (r.result !== 'duplicate') {
+      batch.stored++;
+      if (r.result === 'created') batch.created++;
+      const doc = docFor();
+      if (doc) batch.fresh.push({ seq: r.seq, id, index, doc });
+    }
+    return {
+      ok: true,
+      index,
+      id,
+      seq: r.seq,
+      version: r.version,
+      result: r.result === 'updated' ? 'updated' : 'created',
+    };
+  }
+
+  /** Detection and counters, still inside the transaction. */
+  private finish(batch: Batch): void {
+    if (batch.stored === 0) return;
+    this.detector.process(batch.fresh, this.store.events.maxSeq());
+    this.store.books.add('events_total', batch.stored);
+    this.store.books.add('events_stored', batch.created);
+  }
+
+  private done(outcomes: ItemOutcome[], batch: Batch): ItemOutcome[] {
+    this.stats.events += batch.stored;
     this.stats.failed += outcomes.filter((o) => !o.ok).length;
-    this.stats.lastAt = at;
-    if (fresh.length) this.onCommit?.(fresh.length, at);
+    this.stats.lastAt = batch.at;
+    if (batch.stored) this.onCommit?.(batch.stored, batch.at);
     return outcomes;
   }
 }

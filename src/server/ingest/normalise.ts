@@ -22,8 +22,14 @@ export interface Normalised {
   doc: EventDoc;
   /** The normaliser's data stream, when it chose one (followed files). */
   index?: string;
-  /** False when the document is stored exactly as received. */
+  /** False when the document is stored exactly as received (or with `prefix` spliced in). */
   changed: boolean;
+  /**
+   * Text to insert right after the document's opening brace: `"event.ingested":"…",`. Splicing
+   * the received text instead of serialising the parsed document again halves the cost of an
+   * ECS event; the parsed document gets the same dotted key, so both read the same.
+   */
+  prefix?: string;
 }
 
 export type NormaliseResult = Normalised | { error: string };
@@ -86,17 +92,14 @@ export class Normaliser {
       if (!out) return { error: (this.lastProblem as BadRecord | undefined)?.message ?? `not a ${kind} record` };
       return { doc: out.doc, index: out.index, changed: true };
     }
-    return { doc, changed: this.addIngested(doc) };
+    if (this.options.setIngested === false || doc['event.ingested'] !== undefined) return { doc, changed: false };
+    const ev = doc.event;
+    if (ev !== undefined && (!isObject(ev) || ev.ingested !== undefined)) return { doc, changed: false };
+    doc['event.ingested'] = this.ingested;
+    return { doc, changed: false, prefix: this.ingestedPrefix };
   }
 
-  private addIngested(doc: EventDoc): boolean {
-    if (this.options.setIngested === false || doc['event.ingested'] !== undefined) return false;
-    const ev = doc.event;
-    if (isObject(ev)) {
-      if (ev.ingested !== undefined) return false;
-      ev.ingested = this.ingested;
-    } else if (ev === undefined) doc.event = { ingested: this.ingested };
-    else return false;
-    return true;
+  private get ingestedPrefix(): string {
+    return `"event.ingested":"${this.ingested}"`;
   }
 }
