@@ -164,7 +164,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const port = (app.server.address() as { port: number }).port;
 
   // WAL checkpoints on their own thread; retention on a timer here.
-  const checkpointer = new Checkpointer(store.path, 200, (m) => log(`checkpoint failed: ${m}`));
+  const checkpointer = new Checkpointer(store.path, 250, (m) => log(`checkpoint failed: ${m}`));
   const retention = setInterval(() => {
     try {
       const r = store.maintain(o.retention ?? {});

@@ -12,6 +12,7 @@
  *
  * A rule's runtime error is counted on the rule and never stops the others.
  */
+import { randomUUID } from 'node:crypto';
 import { EqlError, requiredLiterals } from '../../eql/index.js';
 import type { CandidateSpec } from '../ingest/prepare.js';
 import { ReorderBuffer } from '../../eql/reorder.js';
@@ -146,7 +147,7 @@ export class ContinuousDetector {
       for (const e of events) {
         try {
           if (!p.admits(e.doc, e.index) || !filter(e.doc)) continue;
-          ctx ??= { spaceId: this.o.spaceId, now: new Date(at), executionType: 'scheduled' };
+          ctx ??= { spaceId: this.o.spaceId, now: new Date(at), executionType: 'scheduled', executionUuid: randomUUID() };
           (built ??= []).push(
             ...alertsFor(p, { events: [e], ordinal: { ms: 0, ns: 0, tb: undefined, seq: e.seq } }, ctx),
           );
@@ -193,7 +194,7 @@ export class ContinuousDetector {
     const p = s.rule.prepared;
     const q = p.query;
     const built: BuiltAlert[] = [];
-    const ctx: AlertContext = { spaceId: this.o.spaceId, now: new Date(this.now()), executionType: 'scheduled' };
+    const ctx: AlertContext = { spaceId: this.o.spaceId, now: new Date(this.now()), executionType: 'scheduled', executionUuid: randomUUID() };
     for (const e of ready) {
       const o = ordinalOf(q, e.doc, e.seq);
       if (!o) continue;

@@ -55,13 +55,18 @@ export function parseBulk(
     return undefined;
   };
   const missingIndex: number[] = [];
+  // Shippers repeat the same action line for every document: parse it once.
+  let lastLine: string | undefined;
+  let lastAction: unknown;
   for (;;) {
     const line = next();
     if (line === undefined) break;
     const actionLine = lineNo;
     let action: unknown;
     try {
-      action = JSON.parse(line);
+      action = line === lastLine ? lastAction : JSON.parse(line);
+      lastLine = line;
+      lastAction = action;
     } catch {
       return {
         error: {
