@@ -147,7 +147,12 @@ export class ContinuousDetector {
       for (const e of events) {
         try {
           if (!p.admits(e.doc, e.index) || !filter(e.doc)) continue;
-          ctx ??= { spaceId: this.o.spaceId, now: new Date(at), executionType: 'scheduled', executionUuid: randomUUID() };
+          ctx ??= {
+            spaceId: this.o.spaceId,
+            now: new Date(at),
+            executionType: 'scheduled',
+            executionUuid: randomUUID(),
+          };
           (built ??= []).push(
             ...alertsFor(p, { events: [e], ordinal: { ms: 0, ns: 0, tb: undefined, seq: e.seq } }, ctx),
           );
@@ -194,7 +199,12 @@ export class ContinuousDetector {
     const p = s.rule.prepared;
     const q = p.query;
     const built: BuiltAlert[] = [];
-    const ctx: AlertContext = { spaceId: this.o.spaceId, now: new Date(this.now()), executionType: 'scheduled', executionUuid: randomUUID() };
+    const ctx: AlertContext = {
+      spaceId: this.o.spaceId,
+      now: new Date(this.now()),
+      executionType: 'scheduled',
+      executionUuid: randomUUID(),
+    };
     for (const e of ready) {
       const o = ordinalOf(q, e.doc, e.seq);
       if (!o) continue;
