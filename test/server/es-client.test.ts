@@ -161,3 +161,19 @@ describe('@elastic/elasticsearch client', () => {
     expect((r3 as errors.ResponseError).statusCode).toBe(409);
   });
 });
+
+describe('bulk answers', () => {
+  it('the text form is the object form, item for item', async () => {
+    const { bulkResponse, bulkResponseText, parseBulk } = await import('../../src/server/ingest/bulk.js');
+    const parsed = parseBulk(
+      '{"index":{"_index":"a","_id":"x\\"1"}}\n{}\n{"delete":{"_index":"a","_id":"2"}}\n{"create":{"_index":"b"}}\n{}\n',
+      undefined,
+    );
+    if ('error' in parsed) throw new Error('parse');
+    const outcomes = [
+      { ok: true as const, index: 'a', id: 'x"1', seq: 7, version: 2, result: 'updated' as const },
+      { ok: false as const, index: 'b', status: 400, type: 'mapper_parsing_exception', reason: 'failed to parse' },
+    ];
+    expect(JSON.parse(bulkResponseText(parsed.slots, outcomes, 3))).toEqual(bulkResponse(parsed.slots, outcomes, 3));
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { bulkResponse, docResult, indexNameProblem, parseBulk } from '../ingest/bulk.js';
+import { bulkResponseText, docResult, indexNameProblem, parseBulk } from '../ingest/bulk.js';
 import type { IngestItem } from '../ingest/ingestor.js';
 
 export const ES_VERSION = {
@@ -147,7 +147,9 @@ export function registerEsRoutes(app: FastifyInstance, ctx: ServerContext): void
     const items: IngestItem[] = [];
     for (const s of parsed.slots) if (s.kind === 'doc') items.push(s.item);
     const outcomes = items.length ? await ctx.ingestor.ingestAsync(items) : [];
-    return reply.send(bulkResponse(parsed.slots, outcomes, Math.round(performance.now() - t0)));
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(bulkResponseText(parsed.slots, outcomes, Math.round(performance.now() - t0)));
   };
   for (const path of ['/_bulk', '/:index/_bulk']) {
     app.post(path, bulkOpts, bulk);

@@ -225,3 +225,41 @@ export function bulkResponse(slots: BulkSlot[], outcomes: ItemOutcome[], tookMs:
   });
   return { errors, took: tookMs, items };
 }
+
+/**
+ * The same answer as JSON text, written directly: for a 5000-item bulk, building the objects and
+ * serialising them cost more than storing the documents' columns.
+ */
+export function bulkResponseText(slots: BulkSlot[], outcomes: ItemOutcome[], tookMs: number): string {
+  let errors = false;
+  let k = 0;
+  const parts: string[] = new Array(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
+    if (s.kind === 'error') {
+      errors = true;
+      parts[i] = JSON.stringify({
+        [s.action]: {
+          _index: s.index ?? null,
+          _id: s.id ?? null,
+          status: s.error.status,
+          error: errorBody(s.error, s.index),
+        },
+      });
+      continue;
+    }
+    const o = outcomes[k++];
+    if (!o.ok) {
+      errors = true;
+      const e = { status: o.status, type: o.type, reason: o.reason };
+      parts[i] = JSON.stringify({
+        [s.action]: { _index: o.index, _id: o.id ?? null, status: o.status, error: errorBody(e, o.index) },
+      });
+      continue;
+    }
+    parts[i] =
+      `{"${s.action}":{"_index":${JSON.stringify(o.index)},"_id":${JSON.stringify(o.id)},"_version":${o.version},"result":"${o.result}",` +
+      `"_shards":{"total":1,"successful":1,"failed":0},"_seq_no":${o.seq},"_primary_term":1,"status":${o.result === 'created' ? 201 : 200}}}`;
+  }
+  return `{"errors":${errors},"took":${tookMs},"items":[${parts.join(',')}]}`;
+}
