@@ -177,3 +177,43 @@ describe('bulk answers', () => {
     expect(JSON.parse(bulkResponseText(parsed.slots, outcomes, 3))).toEqual(bulkResponse(parsed.slots, outcomes, 3));
   });
 });
+
+describe('vendor records posted to their data streams', () => {
+  it('go through the same normalisers as files, and the founding rule sees them', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ROOT } = await import('./helpers.js');
+    const s = await testServer();
+    try {
+      for (const [file, index] of [
+        ['examples/crowdstrike/eng-ws-31-fdr.ndjson', 'logs-crowdstrike.fdr-default'],
+        ['examples/defender/mkt-lt-05-device-process-events.ndjson', 'logs-m365_defender.event-default'],
+        ['examples/sentinelone/ops-ws-19-cloud-funnel.ndjson', 'logs-sentinel_one_cloud_funnel.event-default'],
+      ]) {
+        const lines = readFileSync(`${ROOT}${file}`, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim());
+        const body = lines.map((l) => `{"create":{"_index":"${index}"}}\n${l}\n`).join('');
+        const r = await fetch(`${s.url}/_bulk`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-ndjson' },
+        });
+        const j = (await r.json()) as { items: Array<{ create: { status: number; _id: string } }> };
+        const stored = j.items.filter((i) => i.create.status === 201);
+        expect(stored.length).toBeGreaterThan(0);
+        const doc = JSON.parse(s.store.events.byId(stored[0].create._id, index)?.text ?? '{}') as {
+          data_stream?: { dataset?: string };
+          event?: { ingested?: string };
+        };
+        expect(index).toContain(doc.data_stream?.dataset ?? 'none');
+        expect(typeof doc.event?.ingested).toBe('string');
+      }
+      // Each bundled vendor example holds attacks the founding rule catches.
+      const rules = new Set(s.store.alerts.list({ size: 500 }).items.map((a) => a.rule_id));
+      expect(rules.has(FOUNDING_RULE_ID)).toBe(true);
+      expect(s.store.alerts.count()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await s.close();
+    }
+  });
+});
