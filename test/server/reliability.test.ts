@@ -136,7 +136,7 @@ describe('kill -9 and restart', () => {
     // The first run that starts once everything is stored reads all of it: kill it half-way.
     const mark = server.stderr().length;
     await server.waitFor(new RegExp(`[\\s\\S]{${mark}}[\\s\\S]*run started: ${FOUNDING_RULE_ID}`), 30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 100));
     const after = server.stderr().slice(server.stderr().lastIndexOf(`run started: ${FOUNDING_RULE_ID}`));
     await server.kill('SIGKILL');
     expect(after).not.toContain('run finished');
