@@ -9,7 +9,7 @@
  * is searched; literals are searched JSON-escaped, and a document with any `\u` escape is always
  * a candidate (shippers written in Go escape `<`, `>` and `&` that way).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import { isEcsDocument } from '../../sources/edr/detect.js';
 import { looksIngested } from '../../sources/windows/normalise.js';
@@ -58,7 +58,8 @@ export function autoId(index: string, text: string, ts: number | null = null): s
   const buf = Buffer.allocUnsafe(15);
   const t = ts === null || !Number.isFinite(ts) || ts < 0 ? 0 : Math.min(ts, 2 ** 48 - 1);
   buf.writeUIntBE(Math.floor(t), 0, 6);
-  createHash('sha256').update(index).update('\0').update(text).digest().copy(buf, 6, 0, 9);
+  // One-shot hashing: a third cheaper than a Hash object for documents of this size.
+  hash('sha256', `${index}\0${text}`, 'buffer').copy(buf, 6, 0, 9);
   return buf.toString('base64url');
 }
 
