@@ -53,10 +53,34 @@ export class DetectionEngine {
     return () => this.listeners.delete(l);
   }
 
+  /**
+   * Hands the enabled continuous rules to the detector. An event rule that was not evaluating the
+   * stream before (new, re-enabled, or switched from scheduled) first runs once over its look-back
+   * window, as Kibana's first run after enabling a rule does; its `cursor` marks that it joined.
+   */
+  private refreshContinuous(): void {
+    const rules = this.rules.enabled('continuous');
+    this.continuous.refresh(rules);
+    const head = this.store.events.maxSeq();
+    for (const r of rules) {
+      if (r.prepared.query.kind !== 'event') continue;
+      const state = this.store.rules.get(r.ruleId);
+      if (state?.cursor !== null && state?.cursor !== undefined) continue;
+      this.store.rules.set(r.ruleId, { cursor: head });
+      if (head > 0) this.backfills.push(r);
+    }
+    for (const r of this.rules.rules) {
+      if (r.mode === 'continuous' && r.enabled) continue;
+      if (this.store.rules.get(r.ruleId)?.cursor != null) this.store.rules.set(r.ruleId, { cursor: null });
+    }
+  }
+
+  private backfills: ServedRule[] = [];
+
   /** Loads the rules and starts the timers. */
   start(): void {
     this.rules.load();
-    this.continuous.refresh(this.rules.enabled('continuous'));
+    this.refreshContinuous();
     const tick = this.options.tickMs ?? 1000;
     this.timer = setInterval(() => void this.tick(), tick);
     this.timer.unref();
@@ -72,7 +96,7 @@ export class DetectionEngine {
   reload(): ServedRule[] {
     this.store.alerts.forgetRuleFields();
     const rules = this.rules.load();
-    this.continuous.refresh(this.rules.enabled('continuous'));
+    this.refreshContinuous();
     return rules;
   }
 
@@ -81,7 +105,7 @@ export class DetectionEngine {
     if (!r) return undefined;
     this.store.rules.set(ruleId, { enabled: enabled ? 1 : 0 });
     r.enabled = enabled;
-    this.continuous.refresh(this.rules.enabled('continuous'));
+    this.refreshContinuous();
     return r;
   }
 
@@ -107,6 +131,8 @@ export class DetectionEngine {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      for (const r of this.backfills.splice(0))
+        if (r.enabled) await this.scheduler.run(r, (this.options.now ?? Date.now)());
       const results = await this.scheduler.runDue(this.rules.enabled('scheduled'));
       for (const r of results) {
         this.lastRuns.set(r.ruleId, r);
