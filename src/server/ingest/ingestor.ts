@@ -106,7 +106,7 @@ export class Ingestor {
    */
   async ingestAsync(items: IngestItem[]): Promise<ItemOutcome[]> {
     const pool = this.pool;
-    if (!pool || items.length < 64) return this.ingest(items);
+    if (!pool || pool.broken || items.length < 64) return this.ingest(items);
     if (this.specVersion !== this.detector.version) {
       pool.setSpec(this.detector.spec());
       this.specVersion = this.detector.version;

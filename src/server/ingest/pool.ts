@@ -13,6 +13,9 @@ export class PreparePool {
   private seq = 0;
   private specSent = new WeakSet<Worker>();
   private spec: CandidateSpec = { always: true, rules: [] };
+  private closing = false;
+  /** Set when a worker died: the pool must not be used any more. */
+  broken = false;
 
   constructor(size: number) {
     const ts = import.meta.url.endsWith('.ts');
@@ -31,13 +34,21 @@ export class PreparePool {
         this.pending.delete(m.seq);
         done?.(m.out);
       });
-      w.on('error', (err) => {
-        // A worker that dies fails its pending batches; the caller answers 500 and the shipper retries.
+      const fail = (why: string) => {
+        // A worker that dies fails its pending batches (the shipper gets a 500 and resends); from
+        // then on the ingestor prepares documents itself.
+        this.broken = true;
         for (const [seq, done] of this.pending) {
           this.pending.delete(seq);
-          done(Array.from({ length: 0 }));
+          done([]);
         }
-        process.stderr.write(`eqlite serve: prepare worker failed: ${err.message}\n`);
+        process.stderr.write(
+          `eqlite serve: prepare worker failed (${why}); preparing on the main thread from now on\n`,
+        );
+      };
+      w.on('error', (err) => fail(err.message));
+      w.on('exit', (code) => {
+        if (!this.closing) fail(`exit code ${code}`);
       });
       this.workers.push(w);
     }
@@ -74,6 +85,7 @@ export class PreparePool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -1,0 +1,65 @@
+/** The prepare workers: the same answers as the main thread, and a dead worker never stalls ingest. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DetectionEngine } from '../../src/server/detect/engine.js';
+import { Ingestor } from '../../src/server/ingest/ingestor.js';
+import { PreparePool } from '../../src/server/ingest/pool.js';
+import { Store } from '../../src/store/index.js';
+import { SYSMON_INDEX, processEvent, tempDir } from './helpers.js';
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function setup(pool: PreparePool | undefined) {
+  const t = tempDir();
+  const store = Store.open(t.dir, { sync: 'normal' });
+  const engine = new DetectionEngine(store, { paths: [] });
+  engine.rules.load();
+  engine.continuous.refresh(engine.rules.enabled('continuous'));
+  const ingestor = new Ingestor(store, engine.continuous, { pool, now: () => Date.parse('2026-02-02T10:00:00Z') });
+  cleanup.push(() => {
+    store.close();
+    t.remove();
+  });
+  return { store, ingestor };
+}
+
+const items = () =>
+  Array.from({ length: 120 }, (_, i) => ({
+    op: 'create' as const,
+    index: SYSMON_INDEX,
+    text:
+      i === 5
+        ? '{"nope'
+        : JSON.stringify(processEvent(i, { matching: i % 10 === 0, time: new Date(Date.UTC(2026, 1, 2, 9, 0, i)) })),
+  }));
+
+describe('prepare pool', () => {
+  it('gives the answers the main thread gives: ids, stored text, alerts', async () => {
+    const pool = new PreparePool(1);
+    cleanup.push(() => pool.close());
+    const batch = items();
+    const a = setup(pool);
+    const b = setup(undefined);
+    const pooled = await a.ingestor.ingestAsync(batch);
+    const inline = b.ingestor.ingest(batch);
+    expect(pooled).toEqual(inline);
+    expect(a.store.alerts.allIds()).toEqual(b.store.alerts.allIds());
+    expect(a.store.alerts.count()).toBe(12);
+    const ok = pooled.find((o) => o.ok);
+    if (!ok || !ok.ok) throw new Error('no stored item');
+    expect(a.store.events.byId(ok.id, SYSMON_INDEX)?.text).toBe(b.store.events.byId(ok.id, SYSMON_INDEX)?.text);
+  });
+
+  it('after a worker dies, documents are prepared on the main thread', async () => {
+    const pool = new PreparePool(1);
+    cleanup.push(() => pool.close());
+    const a = setup(pool);
+    await (pool as unknown as { workers: Array<{ terminate(): Promise<number> }> }).workers[0].terminate();
+    for (let i = 0; i < 50 && !pool.broken; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.broken).toBe(true);
+    const out = await a.ingestor.ingestAsync(items());
+    expect(out.filter((o) => o.ok)).toHaveLength(119);
+  });
+});
