@@ -41,9 +41,9 @@ async function ensureData(): Promise<{ bytes: number; files: string[] }> {
       const batch = generateProcessEvents({ count: 50_000, seed: seed++, hosts: 500 });
       const text = batch.map((d) => JSON.stringify(d)).join('\n') + '\n';
       written += Buffer.byteLength(text);
-      if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
-    await new Promise<void>((r) => out.end(r));
+    await new Promise<void>((r) => out.end(() => r()));
     bytes += written;
     made.push(path);
   }

@@ -14,7 +14,7 @@ import { fieldsOf, type TExpr, type TField } from './plan.js';
 import { compileLuceneRegex, isLiteralLuceneRegex, RegexSyntaxError } from './regex.js';
 import { compileScript } from './script.js';
 import type { DataType, FieldDef } from './types.js';
-import { coercerFor, makeAccessor, type Scalar } from './values.js';
+import { coercerFor, makeAccessor, memoAccessor, type Scalar } from './values.js';
 import { compareVersions } from './version.js';
 import { compileWildcard, compileWildcardList, hasWildcards } from './wildcard.js';
 
@@ -30,6 +30,12 @@ export interface FieldLeaf {
   cost: number;
   /** Strings a matching value must contain (case-folded when `ci`), for line prefiltering. */
   literals?: { values: string[]; ci: boolean };
+  /**
+   * The leaf holds only for a value equal to one of these (case-folded with `foldCase` when `ci`):
+   * exact string leaves on keyword/text fields. Engines index rules on it to skip rules that
+   * cannot match an event.
+   */
+  exact?: { values: string[]; ci: boolean };
   /** For a list (`: (…)`, `in (…)`): one test per alternative, built on demand, for explain output. */
   alternatives?: () => Array<{ label: string; test: ValueTest }>;
 }
@@ -207,6 +213,12 @@ function leaf(def: FieldDef, test: ValueTest, text: string, cost: number, litera
   return { k: 'leaf', leaf: { def, test, text, cost, literals } };
 }
 
+/** Marks a leaf as exact-match on a string field (see `FieldLeaf.exact`). */
+function exactLeaf(c: Cond, values: string[], ci: boolean): Cond {
+  if (c.k === 'leaf' && (c.leaf.def.type === 'keyword' || c.leaf.def.type === 'text')) c.leaf.exact = { values, ci };
+  return c;
+}
+
 /** A leaf whose test is on text: keyword/text values as they are, dynamic values printed as Java would. */
 function stringLeaf(
   def: FieldDef,
@@ -288,11 +300,15 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
         set.size === 1
           ? (s: string) => s.length === one.length && foldCase(s) === one
           : (s: string) => set.has(foldCase(s));
-      return stringLeaf(def, test, text, COST.eq, lits);
+      return exactLeaf(stringLeaf(def, test, text, COST.eq, lits), [...set], true);
     }
     const set = new Set(patterns);
     const lits = patterns.every(safeLiteral) ? { values: patterns, ci: false } : undefined;
-    return stringLeaf(def, (s) => set.has(s), text, COST.eq, lits);
+    return exactLeaf(
+      stringLeaf(def, (s) => set.has(s), text, COST.eq, lits),
+      patterns,
+      false,
+    );
   }
   const test = compileWildcardList(patterns, ci);
   const lits = wildcardLiterals(ci ? patterns.map(foldCase) : patterns, false);
@@ -360,7 +376,11 @@ function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond 
     const strs = present.map((v) => (typeof v === 'string' ? v : javaToString(v, false)));
     const set = new Set(strs.map(foldCase));
     const lits = strs.every(safeLiteral) ? { values: strs.map(foldCase), ci: true } : undefined;
-    return stringLeaf(def, (s) => set.has(foldCase(s)), text, COST.in, lits);
+    return exactLeaf(
+      stringLeaf(def, (s) => set.has(foldCase(s)), text, COST.in, lits),
+      strs.map(foldCase),
+      true,
+    );
   }
   const tests = present.map((v) => valueTestForCompare(def, '==', toFieldLiteral(def, v, f)));
   const plain = present.map((v) => toFieldLiteral(def, v, f));
@@ -374,7 +394,8 @@ function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond 
       (def.type === 'keyword' || def.type === 'text') && plain.every((x) => typeof x === 'string' && safeLiteral(x))
         ? { values: plain as string[], ci: false }
         : undefined;
-    return leaf(def, (v) => set.has(v), text, COST.in, lits);
+    const c = leaf(def, (v) => set.has(v), text, COST.in, lits);
+    return plain.every((x) => typeof x === 'string') ? exactLeaf(c, plain as string[], false) : c;
   }
   return leaf(def, (v) => tests.some((t) => t(v)), text, COST.in);
 }
@@ -427,7 +448,8 @@ export function toCond(e: TExpr): Cond {
           lits,
         );
         // `x != c` is must_not(term): true when no value equals c, including when x is missing.
-        return e.op === '!=' ? { k: 'not', c } : c;
+        if (e.op === '!=') return { k: 'not', c };
+        return typeof litv === 'string' ? exactLeaf(c, [litv], false) : c;
       }
       return { k: 'script', expr: e, text: e.text, wantNull: false };
     }
@@ -513,7 +535,11 @@ function readerFor(def: FieldDef): FieldReader {
   const key = `${def.sourcePath}|${def.type}|${def.ignoreAbove ?? ''}|${String(def.nullValue ?? '')}|${(def.formats ?? []).join('||')}`;
   r = readers.get(key);
   if (!r) {
-    r = { access: makeAccessor(def.sourcePath), coerce: coercerFor(def), keepNull: def.nullValue !== undefined };
+    r = {
+      access: memoAccessor(makeAccessor(def.sourcePath)),
+      coerce: coercerFor(def),
+      keepNull: def.nullValue !== undefined,
+    };
     readers.set(key, r);
   }
   readerOfDef.set(def, r);
@@ -700,15 +726,19 @@ export function compileCond(c: Cond): DocPredicate {
 
 /** The category filter `event_category_field == category`, a case-sensitive term on any value. */
 export function categoryCond(def: FieldDef, category: string): Cond {
-  return leaf(
-    def,
-    def.type === 'dynamic' ? (v) => v === category : (v) => v === category,
-    `${def.name} == "${category}"`,
-    0.5,
-    {
-      values: [category],
-      ci: false,
-    },
+  return exactLeaf(
+    leaf(
+      def,
+      def.type === 'dynamic' ? (v) => v === category : (v) => v === category,
+      `${def.name} == "${category}"`,
+      0.5,
+      {
+        values: [category],
+        ci: false,
+      },
+    ),
+    [category],
+    false,
   );
 }
 

@@ -94,7 +94,9 @@ export function explainFalse(c: Cond, doc: Record<string, unknown>): string[] {
       return failing ? explainFalse(failing, doc) : [];
     }
     case 'or':
-      return c.items.length <= 3 ? c.items.flatMap((x) => explainFalse(x, doc)) : [`none of ${c.items.length} alternatives held`];
+      return c.items.length <= 3
+        ? c.items.flatMap((x) => explainFalse(x, doc))
+        : [`none of ${c.items.length} alternatives held`];
     case 'not':
       return holds(c.c, doc) ? explainTrue(c.c, doc).map((l) => `not: ${l}`) : [];
   }

@@ -18,3 +18,4 @@ export type { Cond } from './compiler.js';
 export { explainMatch, explainTrue, explainFalse } from './explain.js';
 export { cidrContains, ipKey, parseCidr, formatIpKey } from './ip.js';
 export type { Scalar } from './values.js';
+export { cacheDocument, releaseDocument } from './values.js';

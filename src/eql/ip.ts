@@ -184,7 +184,7 @@ export function cidrsContain(blocks: Cidr[], key: IpKey): boolean {
     const ip = parseInt(key.slice(24), 16) >>> 0;
     for (const c of blocks) {
       if (c.v4) {
-        if (((ip & c.v4.mask) >>> 0) === c.v4.net) return true;
+        if ((ip & c.v4.mask) >>> 0 === c.v4.net) return true;
       } else if (cidrContains(c, key)) return true;
     }
     return false;

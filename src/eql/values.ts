@@ -195,6 +195,41 @@ function find(node: unknown, keys: string[][], i: number): unknown {
   return many ?? result;
 }
 
+// ---- one document at a time: field reads shared by every query evaluated on it ----------------
+
+let cachedDoc: object | undefined;
+let cacheEpoch = 0;
+
+/**
+ * Lets every field accessor remember its last read of `doc` until `releaseDocument()`: an engine
+ * that runs hundreds of queries over one event reads each field once. The caller promises not to
+ * change `doc` in between.
+ */
+export function cacheDocument(doc: object): void {
+  cachedDoc = doc;
+  cacheEpoch = (cacheEpoch + 1) | 0;
+}
+
+export function releaseDocument(): void {
+  cachedDoc = undefined;
+}
+
+/** `access` with a one-entry memo that is used only for the document given to `cacheDocument`. */
+export function memoAccessor(
+  access: (doc: Record<string, unknown>) => unknown,
+): (doc: Record<string, unknown>) => unknown {
+  let epoch = NaN;
+  let last: unknown;
+  return (doc) => {
+    if (doc !== cachedDoc) return access(doc);
+    if (epoch !== cacheEpoch) {
+      last = access(doc);
+      epoch = cacheEpoch;
+    }
+    return last;
+  };
+}
+
 /**
  * A fast accessor for one field path: tries the plain nested walk first and falls back to the
  * full dotted-key search only when the nested walk finds nothing.

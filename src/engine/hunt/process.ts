@@ -4,7 +4,7 @@
  * worker thread (or inline for small hunts); knows nothing of threads itself.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { EqlError, explainMatch } from '../../eql/index.js';
+import { cacheDocument, EqlError, explainMatch, releaseDocument } from '../../eql/index.js';
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import { eventIndex, type PreparedRule } from '../../rules/index.js';
 import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../../sources/edr/index.js';
@@ -16,6 +16,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../.
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
+import { RuleIndex, type IndexedFilter } from '../rule-index.js';
 
 const BATCH_ITEMS = 256;
 const BLOCK = 4 << 20;
@@ -37,10 +38,24 @@ export function orderingTime(doc: EventDoc): { ms: number; ns: number } {
   return { ms: -Infinity, ns: 0 };
 }
 
+/** Every condition of every rule, for the rule index. */
+export function ruleFilters(rules: PreparedRule[]): IndexedFilter[] {
+  const out: IndexedFilter[] = [];
+  rules.forEach((r, rule) => {
+    const q = r.query;
+    if (q.cond) out.push({ rule, cond: q.cond });
+    for (const s of q.stages) out.push({ rule, cond: s.cond });
+    if (q.until) out.push({ rule, cond: q.until.cond });
+  });
+  return out;
+}
+
 export class SegmentProcessor {
   private batch = emptyBatch();
-  private readonly routes = new Map<string, number[]>();
-  private readonly all: number[];
+  private readonly routes = new Map<string, Uint8Array>();
+  private readonly all: Uint8Array;
+  private readonly index: RuleIndex;
+  private readonly candidates: number[] = [];
   private readonly prefilter: LinePrefilter | undefined;
   private readonly ingested: IngestedPolicy;
   private seg = 0;
@@ -51,7 +66,8 @@ export class SegmentProcessor {
     private readonly rules: PreparedRule[],
     private readonly emit: (b: Batch) => void,
   ) {
-    this.all = rules.map((_, i) => i);
+    this.all = new Uint8Array(rules.length).fill(1);
+    this.index = new RuleIndex(ruleFilters(rules), rules.length);
     this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }
@@ -78,11 +94,13 @@ export class SegmentProcessor {
     this.flush();
   };
 
-  private rulesFor(index: string | undefined): number[] {
+  /** Which rules search this index (1) and which do not (0), computed once per index name. */
+  private rulesFor(index: string | undefined): Uint8Array {
     if (index === undefined) return this.all;
     let r = this.routes.get(index);
     if (!r) {
-      r = this.all.filter((i) => this.rules[i].seesIndex(index));
+      r = new Uint8Array(this.rules.length);
+      for (let i = 0; i < this.rules.length; i++) r[i] = this.rules[i].seesIndex(index) ? 1 : 0;
       this.routes.set(index, r);
     }
     return r;
@@ -93,8 +111,28 @@ export class SegmentProcessor {
     const rec = this.rec++;
     this.batch.records++;
     const index = eventIndex(doc, assignedIndex, this.config.index);
+    const allowed = this.rulesFor(index);
+    // Every rule reads the same few fields: each is read from the document once.
+    cacheDocument(doc);
+    try {
+      this.evaluateRules(doc, index, loc, id, rec, allowed);
+    } finally {
+      releaseDocument();
+    }
+    this.flush();
+  }
+
+  private evaluateRules(
+    doc: EventDoc,
+    index: string | undefined,
+    loc: RecordLocation,
+    id: string | undefined,
+    rec: number,
+    allowed: Uint8Array,
+  ): void {
     let seqRules: number[] | undefined;
-    for (const i of this.rulesFor(index)) {
+    for (const i of this.index.candidates(doc, this.candidates)) {
+      if (!allowed[i]) continue;
       const r = this.rules[i];
       try {
         if (r.excluded && r.excluded(doc)) continue;
@@ -123,7 +161,6 @@ export class SegmentProcessor {
       const s: SeqEvent = { rules: seqRules, doc, index, id, loc, seg: this.seg, rec, ms: t.ms, ns: t.ns };
       this.batch.seq.push(s);
     }
-    this.flush();
   }
 
   async run(segment: Segment): Promise<SegmentDone> {

@@ -1,0 +1,171 @@
+/**
+ * Skipping rules that cannot match an event, so hundreds of rules cost a few lookups per event.
+ *
+ * Most EQL rules require, at the top of their condition, an exact value of some string field:
+ * `process.name : "rundll32.exe"`, `event.action in (…)`, `file.extension : "lnk"`, or at least
+ * their event category. For each rule (each stage filter, for sequences) the most selective such
+ * leaf is chosen; a map from value to rules is built per field. An event then needs only the
+ * rules listed under its own values, plus the rules without such a leaf. Values are compared
+ * exactly as the leaf compares them (the same converted values, case-folded where the leaf folds),
+ * so the rules left out are exactly rules whose condition is false for the event.
+ */
+import { fieldValues, type Cond } from '../eql/compiler.js';
+import { foldCase } from '../eql/fold.js';
+import type { FieldDef } from '../eql/index.js';
+
+/** Fields that select little: almost every event of a kind has the same value. */
+const COMMON = new Set([
+  'event.category',
+  'event.type',
+  'event.kind',
+  'event.outcome',
+  'host.os.type',
+  'host.os.family',
+  'host.os.platform',
+  'event.module',
+]);
+
+interface Key {
+  def: FieldDef;
+  values: string[];
+  ci: boolean;
+}
+
+/**
+ * Exact keys that every event satisfying `c` meets at least one of, or null when there is no such
+ * set: a leaf's own values; for `and`, the most selective set among its items; for `or`, the union
+ * of its branches' sets (each branch needs one). Negations and scripts give none.
+ */
+function keySet(c: Cond): Key[] | null {
+  switch (c.k) {
+    case 'leaf':
+      return c.leaf.exact ? [{ def: c.leaf.def, values: c.leaf.exact.values, ci: c.leaf.exact.ci }] : null;
+    case 'and': {
+      let best: Key[] | null = null;
+      for (const it of c.items) {
+        const ks = keySet(it);
+        if (ks && (!best || score(ks) < score(best))) best = ks;
+      }
+      return best;
+    }
+    case 'or': {
+      const out: Key[] = [];
+      for (const it of c.items) {
+        const ks = keySet(it);
+        if (!ks) return null;
+        out.push(...ks);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Fields whose few values each cover a whole kind of event (`event.action == "start"`). */
+const COARSE = new Set(['event.action', 'event.code', 'event.dataset', 'event.provider', 'data_stream.dataset']);
+
+/** Lower is more selective: a value of an entity field (a process or file name) beats a kind of event. */
+function score(keys: Key[]): number {
+  let s = 0;
+  for (const k of keys)
+    s += (COMMON.has(k.def.name) ? 1_000_000 : COARSE.has(k.def.name) ? 1_000 : 0) + k.values.length;
+  return s;
+}
+
+interface FieldIndex {
+  def: FieldDef;
+  cs: Map<string, number[]>;
+  ci: Map<string, number[]>;
+}
+
+export interface IndexedFilter {
+  rule: number;
+  /** The condition of an event query, a sequence stage, an until clause or a missing stage. */
+  cond: Cond;
+}
+
+export class RuleIndex {
+  private readonly fields: FieldIndex[] = [];
+  /** Rules that some filter without an exact leaf keeps in play for every event. */
+  readonly always: number[];
+  private readonly marks: Uint32Array;
+  private epoch = 0;
+
+  constructor(filters: IndexedFilter[], ruleCount: number) {
+    const byKey = new Map<string, FieldIndex>();
+    const always = new Set<number>();
+    const chosen: Array<{ rule: number; key: Key }> = [];
+    for (const f of filters) {
+      const keys = keySet(f.cond);
+      if (!keys) always.add(f.rule);
+      else for (const key of keys) chosen.push({ rule: f.rule, key });
+    }
+    for (const { rule, key } of chosen) {
+      if (always.has(rule)) continue;
+      const d = key.def;
+      const id = `${d.sourcePath}|${d.type}|${d.ignoreAbove ?? ''}|${String(d.nullValue ?? '')}`;
+      let fi = byKey.get(id);
+      if (!fi) {
+        fi = { def: d, cs: new Map(), ci: new Map() };
+        byKey.set(id, fi);
+        this.fields.push(fi);
+      }
+      const map = key.ci ? fi.ci : fi.cs;
+      for (const v of key.values) {
+        const list = map.get(v);
+        if (!list) map.set(v, [rule]);
+        else if (list[list.length - 1] !== rule) list.push(rule);
+      }
+    }
+    this.always = [...always].sort((a, b) => a - b);
+    this.marks = new Uint32Array(ruleCount);
+  }
+
+  /** Number of fields looked up per event. */
+  get indexedFields(): number {
+    return this.fields.length;
+  }
+
+  /** Rules that might match `doc`, each once, in no particular order. */
+  candidates(doc: Record<string, unknown>, out: number[] = []): number[] {
+    out.length = 0;
+    const e = ++this.epoch;
+    if (e === 0xffffffff) {
+      this.marks.fill(0);
+      this.epoch = 1;
+    }
+    const marks = this.marks;
+    const ep = this.epoch;
+    for (const r of this.always) {
+      marks[r] = ep;
+      out.push(r);
+    }
+    for (const fi of this.fields) {
+      const vals = fieldValues(fi.def, doc);
+      for (let i = 0; i < vals.length; i++) {
+        const v = vals[i];
+        if (typeof v !== 'string') continue;
+        if (fi.cs.size) {
+          const l = fi.cs.get(v);
+          if (l)
+            for (const r of l)
+              if (marks[r] !== ep) {
+                marks[r] = ep;
+                out.push(r);
+              }
+        }
+        if (fi.ci.size) {
+          const l = fi.ci.get(foldCase(v));
+          if (l)
+            for (const r of l)
+              if (marks[r] !== ep) {
+                marks[r] = ep;
+                out.push(r);
+              }
+        }
+      }
+    }
+    return out;
+  }
+}
