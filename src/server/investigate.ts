@@ -32,8 +32,14 @@ export function alertTime(alert: Record<string, unknown>): number {
   return Number.isNaN(t) ? Date.parse(String(alert['@timestamp'])) : t;
 }
 
+/**
+ * Kibana resolves a pivot's `relativeFrom`/`relativeTo` with `now` = the alert's `@timestamp`, its
+ * creation time (docs/rule-format.md §6), so "now-1h … now" also covers what followed the event
+ * until the alert was raised. An alert without one falls back to its original time.
+ */
 export function bindForAlert(entry: InvestigateEntry, alert: Record<string, unknown>): BoundPivot {
-  return bindPivot(entry, alert, { now: alertTime(alert) });
+  const created = Date.parse(String(alert['@timestamp'] ?? ''));
+  return bindPivot(entry, alert, { now: Number.isNaN(created) ? alertTime(alert) : created });
 }
 
 export interface PivotRun {

@@ -146,7 +146,10 @@ describe('JSON API', () => {
     }>;
     expect(pivots).toHaveLength(5);
     const child = pivots.find((p) => p.label.startsWith('Child process'));
-    expect(child?.window.to).toBe(new Date(t0).toISOString());
+    // Kibana: `now` is the alert's @timestamp (its creation), not the event time (rule-format.md §6).
+    const created = String(((await get(`/api/alerts/${alertId}`)).json.alert as Json)['@timestamp']);
+    expect(created).not.toBe(new Date(t0).toISOString());
+    expect(child?.window.to).toBe(new Date(created).toISOString());
     const events = await get(`/api/alerts/${alertId}/pivots/0/events?size=10`);
     expect(typeof events.json.total).toBe('number');
     expect((await get(`/api/alerts/${alertId}/pivots/9/events`)).status).toBe(404);
