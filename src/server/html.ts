@@ -58,8 +58,3 @@ export function renderGuideHtml(
   );
   return html;
 }
-
-/** Markdown without plugins (setup sections, descriptions). */
-export function renderMarkdown(text: string): string {
-  return md.render(text);
-}

@@ -3,7 +3,7 @@ import { findPlugins, type InvestigateEntry } from '../rules/index.js';
 import type { RuleState } from '../store/index.js';
 import type { DetectionEngine } from './detect/engine.js';
 import type { ServedRule } from './detect/rules.js';
-import { renderGuideHtml, renderMarkdown } from './html.js';
+import { renderGuideHtml } from './html.js';
 
 export interface RuleSummary {
   rule_id: string;
@@ -113,12 +113,13 @@ export function ruleDetail(
     ...ruleSummary(r, engine, state, open),
     description: rule.description,
     query: rule.query,
+    note: note || null,
     note_html: note
       ? renderGuideHtml(note, (n, config) => ({
           label: entries[n]?.label ?? (typeof config?.label === 'string' ? config.label : `pivot ${n}`),
         }))
       : '',
-    setup: rule.setup ? renderMarkdown(rule.setup) : null,
+    setup: rule.setup ?? null,
     references: rule.references,
     false_positives: rule.falsePositives,
     investigation_fields: rule.investigationFields,

@@ -193,6 +193,10 @@ describe('JSON API', () => {
     const detail = (await get(`/api/rules/${FOUNDING_RULE_ID}`)).json;
     expect(detail.query).toContain('process where');
     expect(detail.note_html).toContain('data-pivot');
+    // The guide and setup as markdown (the UI renders them itself), pivots as Kibana's markers.
+    expect(String(detail.note)).toContain('!{investigate{');
+    expect(String(detail.note)).not.toContain('$investigate_');
+    expect(String(detail.setup)).toMatch(/^## Setup/);
     expect((await send('POST', `/api/rules/${FOUNDING_RULE_ID}/disable`, {})).json.enabled).toBe(false);
     await postBulk(s.url, bulkBody([processEvent(50, { matching: true, host: 'while-disabled' })]));
     expect((await get('/api/alerts?host=while-disabled')).json.total).toBe(0);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { explainMatch } from '../../eql/index.js';
 import { WORKFLOW_STATUSES, docField, type WorkflowStatus } from '../../store/index.js';
 import type { ServerContext } from '../context.js';
-import { renderGuideHtml, renderMarkdown } from '../html.js';
+import { renderGuideHtml } from '../html.js';
 import { bindForAlert, hostTimeline, pivotDescription, processTree, runStorePivot } from '../investigate.js';
 import { investigateEntries, ruleSummary } from '../summaries.js';
 import { ApiError, duration, int, isoMs, jsonBody, many, notFound, one } from './common.js';
@@ -100,7 +100,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ServerContext): v
               title: bound[n] ? pivotDescription(bound[n]) : undefined,
             }))
           : '',
-        setup: rule?.setup ? renderMarkdown(rule.setup) : null,
+        setup: rule?.setup ?? null,
       },
       pivots: bound.map((b, i) => ({
         index: i,
