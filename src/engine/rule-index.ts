@@ -9,7 +9,8 @@
  * exactly as the leaf compares them (the same converted values, case-folded where the leaf folds),
  * so the rules left out are exactly rules whose condition is false for the event.
  */
-import { fieldValues, type Cond } from '../eql/compiler.js';
+import { valuesReader, type Cond } from '../eql/compiler.js';
+import type { Scalar } from '../eql/values.js';
 import { foldCase } from '../eql/fold.js';
 import type { FieldDef } from '../eql/index.js';
 
@@ -75,6 +76,7 @@ function score(keys: Key[]): number {
 
 interface FieldIndex {
   def: FieldDef;
+  read: (doc: Record<string, unknown>) => string | Scalar[] | undefined;
   cs: Map<string, number[]>;
   ci: Map<string, number[]>;
 }
@@ -107,7 +109,7 @@ export class RuleIndex {
       const id = `${d.sourcePath}|${d.type}|${d.ignoreAbove ?? ''}|${String(d.nullValue ?? '')}`;
       let fi = byKey.get(id);
       if (!fi) {
-        fi = { def: d, cs: new Map(), ci: new Map() };
+        fi = { def: d, read: valuesReader(d), cs: new Map(), ci: new Map() };
         byKey.set(id, fi);
         this.fields.push(fi);
       }
@@ -142,30 +144,33 @@ export class RuleIndex {
       out.push(r);
     }
     for (const fi of this.fields) {
-      const vals = fieldValues(fi.def, doc);
-      for (let i = 0; i < vals.length; i++) {
-        const v = vals[i];
-        if (typeof v !== 'string') continue;
-        if (fi.cs.size) {
-          const l = fi.cs.get(v);
-          if (l)
-            for (const r of l)
-              if (marks[r] !== ep) {
-                marks[r] = ep;
-                out.push(r);
-              }
-        }
-        if (fi.ci.size) {
-          const l = fi.ci.get(foldCase(v));
-          if (l)
-            for (const r of l)
-              if (marks[r] !== ep) {
-                marks[r] = ep;
-                out.push(r);
-              }
-        }
-      }
+      const v = fi.read(doc);
+      if (v === undefined) continue;
+      if (typeof v === 'string') this.hit(fi, v, out, ep);
+      else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string, out, ep);
     }
     return out;
+  }
+
+  private hit(fi: FieldIndex, v: string, out: number[], ep: number): void {
+    const marks = this.marks;
+    if (fi.cs.size) {
+      const l = fi.cs.get(v);
+      if (l)
+        for (const r of l)
+          if (marks[r] !== ep) {
+            marks[r] = ep;
+            out.push(r);
+          }
+    }
+    if (fi.ci.size) {
+      const l = fi.ci.get(foldCase(v));
+      if (l)
+        for (const r of l)
+          if (marks[r] !== ep) {
+            marks[r] = ep;
+            out.push(r);
+          }
+    }
   }
 }

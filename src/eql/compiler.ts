@@ -572,6 +572,22 @@ export function fieldValues(def: FieldDef, doc: Record<string, unknown>): Scalar
   return out;
 }
 
+/**
+ * Reads a field's values as `fieldValues` gives them, but a single keyword value comes back as the
+ * string itself (no array): the common case when indexing rules by value on every event.
+ */
+export function valuesReader(def: FieldDef): (doc: Record<string, unknown>) => string | Scalar[] | undefined {
+  const { access, keepNull } = readerFor(def);
+  if ((def.type !== 'keyword' && def.type !== 'text') || keepNull) return (doc) => fieldValues(def, doc);
+  const limit = def.ignoreAbove ?? Infinity;
+  return (doc) => {
+    const raw = access(doc);
+    if (typeof raw === 'string') return raw.length <= limit ? raw : undefined;
+    if (raw === undefined || raw === null) return undefined;
+    return fieldValues(def, doc);
+  };
+}
+
 function anyValue(def: FieldDef, test: ValueTest): DocPredicate {
   const { access, coerce, keepNull } = readerFor(def);
   if ((def.type === 'keyword' || def.type === 'text') && !keepNull)

@@ -213,9 +213,10 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
     const count = q.keys.length + (q.stages[0]?.keys.length ?? 0);
     let index = 0;
     for (const s of q.stages) {
-      for (let r = 0; r < s.runs; r++) {
-        stages.push(makeStage(s, index++, q.keys, count));
-      }
+      // `runs` copies share one compiled filter and key list: engines test a shared filter once.
+      const first = makeStage(s, index++, q.keys, count);
+      stages.push(first);
+      for (let r = 1; r < s.runs; r++) stages.push({ ...first, index: index++ });
       if (!categories.includes(s.filter.category)) categories.push(s.filter.category);
     }
     if (q.kind === 'sequence') {
@@ -266,7 +267,7 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
     }
   }
 
-  const preds = stages.filter((s) => !s.missing).map((s) => s.filter);
+  const preds = [...new Set(stages.filter((s) => !s.missing).map((s) => s.filter))];
   const matchesAny: (doc: Record<string, unknown>) => boolean = filter
     ? filter
     : (doc) => {

@@ -132,10 +132,20 @@ export class SequenceMatcher<T> {
     let ev: SequenceEvent<T> | undefined;
 
     // Positive stages, last first, so an event never extends a sequence it started itself.
+    // `runs` copies share filter and keys (query.ts): each is evaluated once per event.
+    let prevFilter: CompiledStage['filter'] | undefined;
+    let prevOk = false;
+    let prevKeys: CompiledStage['keys'] | undefined;
+    let prevTuples: KeyTuple[] = [];
     for (let i = this.positives.length - 1; i >= 0; i--) {
       const stage = this.positives[i];
-      if (!stage.filter(doc)) continue;
-      const tuples = keyTuples(stage.keys, doc);
+      const ok: boolean = stage.filter === prevFilter ? prevOk : stage.filter(doc);
+      prevFilter = stage.filter;
+      prevOk = ok;
+      if (!ok) continue;
+      const tuples = stage.keys === prevKeys ? prevTuples : keyTuples(stage.keys, doc);
+      prevKeys = stage.keys;
+      prevTuples = tuples;
       for (let t = 0; t < tuples.length; t++) {
         ev ??= { payload, ordinal };
         if (i === 0) this.start(tuples[t], ev, out);

@@ -164,7 +164,26 @@ function asRule(r: PreparedRule | Rule): Rule {
 }
 
 /** The rule's snake_case parameters, computed once per rule (and per severity-mapping order). */
-const paramsCache = new WeakMap<Rule, { plain: Doc; sorted: Doc }>();
+const paramsCache = new WeakMap<Rule, { plain: Doc; sorted: Doc; shared?: Doc }>();
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * The sorted parameters as they end up in an event alert (no `undefined` inside), made once per
+ * rule and shared by all its event alerts: copying ~20 KB per alert was most of an alert's cost.
+ * Frozen, so a consumer that tried to edit one alert's copy would fail loudly rather than edit all.
+ */
+function sharedParams(rule: Rule): Doc {
+  ruleParams(rule, true);
+  const p = paramsCache.get(rule)!;
+  return (p.shared ??= deepFreeze(dropUndefined(cloneJson(p.sorted)) as Doc));
+}
 
 function ruleParams(rule: Rule, sortedSeverity: boolean): Doc {
   let p = paramsCache.get(rule);
@@ -306,7 +325,7 @@ function alertFields(f: FieldsInput): Doc {
  * The rule-registry persistence wrapper: its own fields and the framework's common rule fields
  * first, then the alert, which wins where both set a key (keys keep their first position).
  */
-function persisted(rule: Rule, r: Resolved, alert: Doc): AlertDoc {
+function persisted(rule: Rule, r: Resolved, alert: Doc, sharedParams?: Doc): AlertDoc {
   const doc: Doc = {
     'kibana.alert.rule.execution.timestamp': r.now,
     [ALERT_START]: r.now,
@@ -328,7 +347,15 @@ function persisted(rule: Rule, r: Resolved, alert: Doc): AlertDoc {
     [TIMESTAMP]: r.now,
     ...alert,
   };
-  return dropUndefined(doc) as AlertDoc;
+  if (!sharedParams) return dropUndefined(doc) as AlertDoc;
+  // The shared parameters are clean already (and frozen): drop undefined around them only, keeping
+  // every key in its place.
+  for (const k of Object.keys(doc)) {
+    if (k === ALERT_RULE_PARAMETERS) continue;
+    if (doc[k] === undefined) delete doc[k];
+    else doc[k] = dropUndefined(doc[k]);
+  }
+  return doc as AlertDoc;
 }
 
 /** ISO time of the event's `@timestamp` as Elasticsearch parses it (ms precision), if any. */
@@ -345,10 +372,17 @@ function eventRefs(e: AlertEvent): { id: string; index: string } {
  * Kibana's `transformHitToAlert` for one event: the alert document before the persistence wrapper
  * (fields set to `undefined` still present, as Kibana has them at that stage).
  */
-function transform(rule: Rule, r: Resolved, e: AlertEvent, applyOverrides: boolean, alertUuid: string): Doc {
+function transform(
+  rule: Rule,
+  r: Resolved,
+  e: AlertEvent,
+  applyOverrides: boolean,
+  alertUuid: string,
+  shared?: Doc,
+): Doc {
   const { id, index } = eventRefs(e);
   const source = e.doc as Doc;
-  const params = ruleParams(rule, applyOverrides);
+  const params = shared ?? ruleParams(rule, applyOverrides);
   const overrides = applyOverrides
     ? {
         name: ruleNameFromMapping(source, rule.name, rule.ruleNameOverride),
@@ -375,7 +409,7 @@ function transform(rule: Rule, r: Resolved, e: AlertEvent, applyOverrides: boole
   // into a missing key, which matters to the shell's identity-based intersection); `undefined`
   // does not overwrite, and existing keys (`@timestamp`, `event.kind`) keep their place.
   for (const [k, v] of Object.entries(fields)) {
-    if (v !== undefined || !(k in doc)) doc[k] = cloneJson(v);
+    if (v !== undefined || !(k in doc)) doc[k] = shared && v === shared ? v : cloneJson(v);
   }
   return doc;
 }
@@ -398,7 +432,8 @@ export function buildEventAlert(
   const { id, index } = eventRefs(event);
   if (ownRuleAncestor([parentOf(event.doc as Doc, id, index)], r.ruleUuid)) return undefined;
   const alertId = singleEventAlertId(index, id, EQL_HIT_VERSION, r.spaceId, r.ruleUuid);
-  return persisted(rl, r, transform(rl, r, { ...event, id, index }, true, alertId));
+  const shared = sharedParams(rl);
+  return persisted(rl, r, transform(rl, r, { ...event, id, index }, true, alertId, shared), shared);
 }
 
 /**

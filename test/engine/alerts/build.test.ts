@@ -172,6 +172,20 @@ describe('single-event alert for the founding rule', () => {
     expect(keys.indexOf('host')).toBeLessThan(keys.indexOf('kibana.alert.ancestors'));
   });
 
+  it('keeps the rule parameters where Kibana puts them, equal to a fresh copy, shared read-only between alerts', () => {
+    const keys = Object.keys(alert);
+    // The framework's placeholder comes right after the version; the alert's copy keeps that place.
+    expect(keys.indexOf('kibana.alert.rule.parameters')).toBe(keys.indexOf('kibana.version') + 1);
+    const params = alert['kibana.alert.rule.parameters'] as Record<string, unknown>;
+    expect(params).toEqual(JSON.parse(JSON.stringify(kibanaParams(rule))));
+    const a = eventAlert(sysmonProcessStart(), CTX, rule);
+    const b = eventAlert(sysmonProcessStart(), CTX, rule);
+    expect(b['kibana.alert.rule.parameters']).toBe(a['kibana.alert.rule.parameters']);
+    expect(() => {
+      (params.threat as unknown[]).push('x');
+    }).toThrow(TypeError);
+  });
+
   it('does not modify the input document', () => {
     const d = sysmonProcessStart();
     eventAlert(d);
