@@ -62,6 +62,20 @@ describe('eqlite hunt (CLI)', () => {
     expect(ids(two)).toEqual(ids(one));
   });
 
+  it('lists the alerts on stdout as a table when no output file is asked for (not with --no-table)', () => {
+    const r = hunt([examples, '-q']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^time\s+severity\s+host\s+rule\s+details$/);
+    // One row per example alert, in time order, with the command line that made it.
+    expect(lines.slice(1)).toHaveLength(9);
+    expect(lines.slice(1).every((l) => / high {6}.*Suspicious Windows Command Shell Arguments {2}\S/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('findstr /si passw'))).toBe(true);
+    const times = lines.slice(1).map((l) => l.slice(0, 24));
+    expect([...times].sort()).toEqual(times);
+    expect(hunt([examples, '-q', '--no-table']).out).toBe('');
+  });
+
   it('writes alerts to stdout with --output - and a CSV timeline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eqlite-out-'));
     const csv = join(dir, 't.csv');

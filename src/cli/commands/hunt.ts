@@ -22,6 +22,7 @@ interface HuntCliOptions {
   progress: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
+  table: boolean;
   spaceId: string;
   now?: string;
   maxPending?: number;
@@ -65,6 +66,10 @@ export function register(program: Command): void {
     .option('--explain', 'add to each alert which parts of the query matched, and on which values')
     .option('--output <file>', 'write Kibana alert documents as NDJSON (- for stdout)')
     .option('--timeline <file>', 'write a CSV timeline of the alerts')
+    .option(
+      '--no-table',
+      'do not list the alerts on stdout (they are listed when neither --output nor --timeline is given)',
+    )
     .option('--max-signals <n>', "apply Kibana's per-run cap (max_signals) per rule and run window", positiveInt)
     .option('--threads <n>', 'worker threads (default: one per CPU)', positiveInt)
     .option('--max-pending <n>', 'sequences: cap on pending partial sequences per rule', positiveInt)
@@ -112,6 +117,7 @@ ${HUNT_EXIT.noInput} no input could be read; ${HUNT_EXIT.noRules} no runnable ru
         progress: o.progress && !o.quiet,
         summary: !o.quiet,
         failOnAlert: o.failOnAlert ?? false,
+        table: o.table,
         stderr: process.stderr,
         stdout: process.stdout,
       });

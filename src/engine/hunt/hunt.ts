@@ -12,6 +12,7 @@ import { runHunt, type SequenceHit } from './run.js';
 import type { EventHit, RuleError } from './messages.js';
 import { progressReporter } from './progress.js';
 import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
+import { renderAlertTable } from './alert-table.js';
 import { eventAlert, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
 import { formatProblem, type PreparedRule } from '../../rules/index.js';
 import { TIMELINE_EOL } from '../alerts/index.js';
@@ -31,6 +32,8 @@ export interface HuntOptions {
   progress: boolean;
   summary: boolean;
   failOnAlert: boolean;
+  /** Print the alerts as a table on stdout when no --output or --timeline is given (default true). */
+  table?: boolean;
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   stdout: NodeJS.WritableStream;
 }
@@ -215,6 +218,12 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
       .map((r) => r + TIMELINE_EOL);
     await writeLines(opts.timeline, [timelineHeader() + TIMELINE_EOL, ...rows], opts.stdout);
     if (opts.timeline !== '-') outputs.push(`${rows.length} timeline row(s) to ${opts.timeline}`);
+  }
+
+  if (!opts.output && !opts.timeline && opts.table !== false) {
+    const out = opts.stdout as NodeJS.WriteStream;
+    const table = renderAlertTable(alerts, { color: out.isTTY === true, width: out.columns });
+    if (table) await writeLines('-', [table], opts.stdout);
   }
 
   const seconds = (Date.now() - started) / 1000;
