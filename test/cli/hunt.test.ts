@@ -69,7 +69,9 @@ describe('eqlite hunt (CLI)', () => {
     expect(lines[0]).toMatch(/^time\s+severity\s+host\s+rule\s+details$/);
     // One row per example alert, in time order, with the command line that made it.
     expect(lines.slice(1)).toHaveLength(9);
-    expect(lines.slice(1).every((l) => / high {6}.*Suspicious Windows Command Shell Arguments {2}\S/.test(l))).toBe(true);
+    expect(lines.slice(1).every((l) => / high {6}.*Suspicious Windows Command Shell Arguments {2}\S/.test(l))).toBe(
+      true,
+    );
     expect(lines.some((l) => l.includes('findstr /si passw'))).toBe(true);
     const times = lines.slice(1).map((l) => l.slice(0, 24));
     expect([...times].sort()).toEqual(times);
