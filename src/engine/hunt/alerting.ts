@@ -15,6 +15,7 @@ import {
   type AlertDoc,
 } from '../alerts/index.js';
 import { formatLocation } from '../problems.js';
+import type { EventDoc } from '../../sources/types.js';
 import type { EventHit, SeqEvent } from './messages.js';
 import type { SequenceHit } from './run.js';
 
@@ -47,11 +48,16 @@ export function eventAlert(rule: PreparedRule, hit: EventHit, ctx: AlertingConte
   return a;
 }
 
+/** The parsed document of an ordered-stage event (run.ts parses each before matching). */
+function docOf(e: SeqEvent): EventDoc {
+  return (e.doc ??= JSON.parse(e.text) as EventDoc);
+}
+
 export function sequenceAlerts(rule: PreparedRule, hit: SequenceHit, ctx: AlertingContext): AlertDoc[] {
   const events = hit.events as Array<SeqEvent | null>;
   const docs = buildSequenceAlerts(
     rule,
-    events.map((e) => (e ? { doc: e.doc, index: e.index, id: e.id } : null)),
+    events.map((e) => (e ? { doc: docOf(e), index: e.index, id: e.id } : null)),
     alertContext(ctx),
   );
   // docs = [shell, ...blocks]; blocks follow the present events in order.
@@ -63,7 +69,7 @@ export function sequenceAlerts(rule: PreparedRule, hit: SequenceHit, ctx: Alerti
     const eqlite: Record<string, unknown> = { source: formatLocation(e.loc) };
     const stage = stages[i];
     if (ctx.explain && stage) {
-      const x = explainMatch(stage.cond, e.doc);
+      const x = explainMatch(stage.cond, docOf(e));
       eqlite.explain = { stage: i + 1, matched: x.matched, exclusions_passed: x.exclusionsPassed };
     }
     block.eqlite = eqlite;

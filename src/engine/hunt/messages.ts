@@ -16,10 +16,15 @@ export interface EventHit {
   explain?: { matched: string[]; exclusionsPassed: number };
 }
 
-/** An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). */
+/**
+ * An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). The worker
+ * sends the document as JSON text (a string crosses threads and spills to disk without another
+ * serialisation); the ordered stage parses it once, into `doc`.
+ */
 export interface SeqEvent {
   rules: number[];
-  doc: EventDoc;
+  text: string;
+  doc?: EventDoc;
   index?: string;
   id?: string;
   loc: RecordLocation;

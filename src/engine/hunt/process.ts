@@ -107,7 +107,8 @@ export class SegmentProcessor {
   }
 
   /** Evaluates every applicable rule on one normalised event. */
-  evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation, id?: string): void {
+  /** `text`: the document's JSON when the caller has it already (an ECS line parsed as it is). */
+  evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation, id?: string, text?: string): void {
     const rec = this.rec++;
     this.batch.records++;
     const index = eventIndex(doc, assignedIndex, this.config.index);
@@ -115,7 +116,7 @@ export class SegmentProcessor {
     // Every rule reads the same few fields: each is read from the document once.
     cacheDocument(doc);
     try {
-      this.evaluateRules(doc, index, loc, id, rec, allowed);
+      this.evaluateRules(doc, index, loc, id, rec, allowed, text);
     } finally {
       releaseDocument();
     }
@@ -129,6 +130,7 @@ export class SegmentProcessor {
     id: string | undefined,
     rec: number,
     allowed: Uint8Array,
+    text: string | undefined,
   ): void {
     let seqRules: number[] | undefined;
     for (const i of this.index.candidates(doc, this.candidates)) {
@@ -158,7 +160,17 @@ export class SegmentProcessor {
     }
     if (seqRules) {
       const t = orderingTime(doc);
-      const s: SeqEvent = { rules: seqRules, doc, index, id, loc, seg: this.seg, rec, ms: t.ms, ns: t.ns };
+      const s: SeqEvent = {
+        rules: seqRules,
+        text: text ?? JSON.stringify(doc),
+        index,
+        id,
+        loc,
+        seg: this.seg,
+        rec,
+        ms: t.ms,
+        ns: t.ns,
+      };
       this.batch.seq.push(s);
     }
   }
@@ -322,7 +334,7 @@ export class SegmentProcessor {
       this.evaluate(n.doc, index ?? n.index, loc, id);
       return;
     }
-    this.evaluate(doc, index, loc, id);
+    this.evaluate(doc, index, loc, id, doc === obj ? text : undefined);
   }
 
   private parseBlock(

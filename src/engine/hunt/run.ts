@@ -9,6 +9,8 @@ import { compareOrdinals, type Ordinal } from '../../eql/ordinal.js';
 import { SampleCollector } from '../../eql/sample.js';
 import { SequenceMatcher, type SequenceMatch } from '../../eql/sequence.js';
 import { fieldValues } from '../../eql/compiler.js';
+import { cacheDocument, releaseDocument } from '../../eql/index.js';
+import type { EventDoc } from '../../sources/types.js';
 import type { PreparedRule } from '../../rules/index.js';
 import type { BadRecord } from '../../sources/types.js';
 import type { HuntConfig, Segment } from './config.js';
@@ -206,19 +208,26 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     for await (const e of store.sorted()) {
       if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
       order++;
-      for (const i of e.rules) {
-        const m = matchers.get(i);
-        if (m) {
-          const q = rules[i].query;
-          const ts = q.timestamp.read(e.doc);
-          if (!ts) continue;
-          let tb: Ordinal['tb'];
-          if (q.tiebreakerDef) {
-            const v = fieldValues(q.tiebreakerDef, e.doc);
-            tb = v.length ? v[0] : undefined;
-          }
-          for (const x of m.push(e.doc, e, { ms: ts.ms, ns: ts.ns, tb, seq: order })) found.push({ rule: i, m: x });
-        } else samplers.get(i)?.push(e.doc, e);
+      const doc = (e.doc = JSON.parse(e.text) as EventDoc);
+      e.text = '';
+      cacheDocument(doc);
+      try {
+        for (const i of e.rules) {
+          const m = matchers.get(i);
+          if (m) {
+            const q = rules[i].query;
+            const ts = q.timestamp.read(doc);
+            if (!ts) continue;
+            let tb: Ordinal['tb'];
+            if (q.tiebreakerDef) {
+              const v = fieldValues(q.tiebreakerDef, doc);
+              tb = v.length ? v[0] : undefined;
+            }
+            for (const x of m.push(doc, e, { ms: ts.ms, ns: ts.ns, tb, seq: order })) found.push({ rule: i, m: x });
+          } else samplers.get(i)?.push(doc, e);
+        }
+      } finally {
+        releaseDocument();
       }
     }
     for (const [i, m] of matchers) {

@@ -17,22 +17,28 @@ export function compareSeq(a: SeqEvent, b: SeqEvent): number {
   return a.rec - b.rec;
 }
 
+/** One line per event: the ordering fields as a JSON array, a tab, the document's JSON text. */
 function encode(e: SeqEvent): string {
-  return JSON.stringify([
-    e.ms === -Infinity ? null : e.ms,
-    e.ns,
-    e.seg,
-    e.rec,
-    e.rules,
-    e.index ?? null,
-    e.loc,
-    e.doc,
-    e.id ?? null,
-  ]);
+  // JSON text never holds a raw tab or newline, so both delimit safely.
+  return (
+    JSON.stringify([
+      e.ms === -Infinity ? null : e.ms,
+      e.ns,
+      e.seg,
+      e.rec,
+      e.rules,
+      e.index ?? null,
+      e.loc,
+      e.id ?? null,
+    ]) +
+    '\t' +
+    e.text
+  );
 }
 
 function decode(line: string): SeqEvent {
-  const [ms, ns, seg, rec, rules, index, loc, doc, id] = JSON.parse(line) as [
+  const tab = line.indexOf('\t');
+  const [ms, ns, seg, rec, rules, index, loc, id] = JSON.parse(line.slice(0, tab)) as [
     number | null,
     number,
     number,
@@ -40,10 +46,19 @@ function decode(line: string): SeqEvent {
     number[],
     string | null,
     SeqEvent['loc'],
-    SeqEvent['doc'],
     string | null,
   ];
-  return { ms: ms ?? -Infinity, ns, seg, rec, rules, index: index ?? undefined, loc, doc, id: id ?? undefined };
+  return {
+    ms: ms ?? -Infinity,
+    ns,
+    seg,
+    rec,
+    rules,
+    index: index ?? undefined,
+    loc,
+    text: line.slice(tab + 1),
+    id: id ?? undefined,
+  };
 }
 
 export class SeqStore {

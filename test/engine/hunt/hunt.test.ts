@@ -18,6 +18,9 @@ async function run(paths: string[], config: Partial<HuntConfig> = {}, extra: Par
   const err = new PassThrough();
   let stderr = '';
   err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const out = new PassThrough();
+  let stdout = '';
+  out.on('data', (c: Buffer) => (stdout += c.toString()));
   const r = await huntWithResult({
     paths,
     config: { ...DEFAULT_HUNT_CONFIG, ...config },
@@ -28,10 +31,10 @@ async function run(paths: string[], config: Partial<HuntConfig> = {}, extra: Par
     failOnAlert: false,
     threads: 1,
     stderr: err as unknown as NodeJS.WritableStream,
-    stdout: new PassThrough(),
+    stdout: out,
     ...extra,
   });
-  return { ...r, stderr };
+  return { ...r, stderr, stdout };
 }
 
 const ids = (alerts: Array<Record<string, unknown>>) => alerts.map((a) => String(a['kibana.alert.uuid'])).sort();
