@@ -234,21 +234,76 @@ function stringLeaf(
   return leaf(def, valueTest, text, cost, literals);
 }
 
-function safeLiteral(s: string): boolean {
-  // Only text that appears verbatim in JSON (no escapes needed) is usable for line prefiltering.
-  return s.length >= 3 && /^[\x20-\x7e]+$/.test(s) && !/["\\]/.test(s);
+/** Characters some JSON writers escape (PHP `\/`, Go `\u003c`…), with every form a line may hold. */
+const ESCAPABLE: Record<string, string[]> = {
+  '/': ['/', '\\/'],
+  '<': ['<', '\\u003c', '\\u003C'],
+  '>': ['>', '\\u003e', '\\u003E'],
+  '&': ['&', '\\u0026'],
+};
+
+function variants(run: string): string[] {
+  let out = [''];
+  for (const ch of run) {
+    const forms = ESCAPABLE[ch] ?? [ch];
+    out = out.flatMap((o) => forms.map((f) => o + f));
+  }
+  return out;
+}
+
+/**
+ * Strings one of which a JSON line holding `s` must contain, or undefined when `s` has no usable
+ * part of 3 characters. Any substring of printable ASCII without `"` and `\\` (always escaped)
+ * qualifies: the longest without characters some writers escape, or when that is short (under 5)
+ * a longer one with at most two of them, in every form a writer may give them.
+ */
+function literalOf(s: string): string[] | undefined {
+  let clean: string | undefined;
+  let mixed: string | undefined;
+  for (const run of s.split(/[^\x20-\x7e]|["\\]/)) {
+    for (const piece of run.split(/[/<>&]/))
+      if (piece.length >= 3 && piece.length > (clean?.length ?? 0)) clean = piece;
+    // The longest window of the run holding at most two escapable characters.
+    let from = 0;
+    let n = 0;
+    for (let to = 0; to < run.length; to++) {
+      if (run[to] in ESCAPABLE) n++;
+      while (n > 2) if (run[from++] in ESCAPABLE) n--;
+      const len = to - from + 1;
+      if (len >= 3 && len > (mixed?.length ?? 0)) mixed = run.slice(from, to + 1);
+    }
+  }
+  // A short clean part ("cmd" of "/?cMD<") matches too much: a longer one in all its forms is better.
+  if (clean && (clean.length >= 5 || !mixed || mixed.length <= clean.length)) return [clean];
+  return mixed === undefined ? undefined : variants(mixed);
+}
+
+/** Literals for a list of values (a line must hold one of them), or undefined when a value has none. */
+function literalsOf(values: string[]): string[] | undefined {
+  const out = new Set<string>();
+  for (const v of values) {
+    const l = literalOf(v);
+    if (l === undefined) return undefined;
+    for (const x of l) out.add(x);
+  }
+  return [...out];
 }
 
 function wildcardLiterals(patterns: string[], luceneEscapes: boolean): string[] | undefined {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const p of patterns) {
     if (luceneEscapes && p.includes('\\')) return undefined;
-    const parts = p.split(/[*?]/).filter((s) => s.length > 0);
-    const best = parts.sort((a, b) => b.length - a.length)[0];
-    if (best === undefined || !safeLiteral(best)) return undefined;
-    out.push(best);
+    // The pattern's literal parts: the best one that has a literal.
+    let best: string[] | undefined;
+    for (const part of p.split(/[*?]/)) {
+      const l = literalOf(part);
+      if (l && (!best || l.length < best.length || (l.length === best.length && l[0].length > best[0].length)))
+        best = l;
+    }
+    if (best === undefined) return undefined;
+    for (const x of best) out.add(x);
   }
-  return out;
+  return [...out];
 }
 
 /** Adds per-alternative tests to a list leaf, so explain can say which pattern matched. */
@@ -295,7 +350,8 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
       const folded = patterns.map(foldCase);
       const set = new Set(folded);
       const one = folded[0];
-      const lits = patterns.every(safeLiteral) ? { values: folded, ci: true } : undefined;
+      const l = literalsOf(folded);
+      const lits = l ? { values: l, ci: true } : undefined;
       const test =
         set.size === 1
           ? (s: string) => s.length === one.length && foldCase(s) === one
@@ -303,7 +359,8 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
       return exactLeaf(stringLeaf(def, test, text, COST.eq, lits), [...set], true);
     }
     const set = new Set(patterns);
-    const lits = patterns.every(safeLiteral) ? { values: patterns, ci: false } : undefined;
+    const l = literalsOf(patterns);
+    const lits = l ? { values: l, ci: false } : undefined;
     return exactLeaf(
       stringLeaf(def, (s) => set.has(s), text, COST.eq, lits),
       patterns,
@@ -375,7 +432,8 @@ function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond 
   if (ci && (def.type === 'keyword' || def.type === 'text' || def.type === 'dynamic')) {
     const strs = present.map((v) => (typeof v === 'string' ? v : javaToString(v, false)));
     const set = new Set(strs.map(foldCase));
-    const lits = strs.every(safeLiteral) ? { values: strs.map(foldCase), ci: true } : undefined;
+    const l = literalsOf(strs.map(foldCase));
+    const lits = l ? { values: l, ci: true } : undefined;
     return exactLeaf(
       stringLeaf(def, (s) => set.has(foldCase(s)), text, COST.in, lits),
       strs.map(foldCase),
@@ -390,10 +448,11 @@ function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond 
     def.type !== 'ip'
   ) {
     const set = new Set(plain as Scalar[]);
-    const lits =
-      (def.type === 'keyword' || def.type === 'text') && plain.every((x) => typeof x === 'string' && safeLiteral(x))
-        ? { values: plain as string[], ci: false }
+    const l =
+      (def.type === 'keyword' || def.type === 'text') && plain.every((x) => typeof x === 'string')
+        ? literalsOf(plain as string[])
         : undefined;
+    const lits = l ? { values: l, ci: false } : undefined;
     const c = leaf(def, (v) => set.has(v), text, COST.in, lits);
     return plain.every((x) => typeof x === 'string') ? exactLeaf(c, plain as string[], false) : c;
   }
@@ -433,13 +492,11 @@ export function toCond(e: TExpr): Cond {
       if (e.l.k === 'field' && e.r.k === 'lit') {
         const litv = toFieldLiteral(e.l.def, e.r.v, e);
         const def = e.l.def;
-        const lits =
-          e.op === '==' &&
-          (def.type === 'keyword' || def.type === 'text') &&
-          typeof litv === 'string' &&
-          safeLiteral(litv)
-            ? { values: [litv], ci: false }
+        const l =
+          e.op === '==' && (def.type === 'keyword' || def.type === 'text') && typeof litv === 'string'
+            ? literalOf(litv)
             : undefined;
+        const lits = l ? { values: l, ci: false } : undefined;
         const c = leaf(
           def,
           valueTestForCompare(def, e.op, litv),
