@@ -254,18 +254,25 @@ export class SegmentProcessor {
           }
         }
       }
-      let carry: Buffer = Buffer.alloc(0);
-      const buf = Buffer.allocUnsafe(BLOCK);
+      // The unfinished last line of a block is moved to the front of the buffer and the next block
+      // read after it (no concatenation of whole blocks); a line longer than a block grows the buffer.
+      let buf = Buffer.allocUnsafe(2 * BLOCK);
+      let carryLen = 0;
       for (;;) {
-        if (pos - carry.length >= end) break;
-        const n = readSync(fd, buf, 0, BLOCK, pos);
+        if (pos - carryLen >= end) break;
+        if (buf.length - carryLen < BLOCK) {
+          const bigger = Buffer.allocUnsafe(carryLen + 2 * BLOCK);
+          buf.copy(bigger, 0, 0, carryLen);
+          buf = bigger;
+        }
+        const n = readSync(fd, buf, carryLen, BLOCK, pos);
         const eof = n === 0;
-        const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
-        const chunkStart = pos - carry.length;
+        const chunk = buf.subarray(0, carryLen + n);
+        const chunkStart = pos - carryLen;
         pos += n;
         let upto = eof ? chunk.length : chunk.lastIndexOf(10) + 1;
         if (upto === 0 && !eof) {
-          carry = Buffer.from(chunk);
+          carryLen = chunk.length;
           continue;
         }
         // Lines that start at or after `end` belong to the next range.
@@ -286,7 +293,8 @@ export class SegmentProcessor {
         this.batch.bytes += upto;
         this.flush();
         if (finished) break;
-        carry = Buffer.from(chunk.subarray(upto));
+        carryLen = chunk.length - upto;
+        chunk.copy(buf, 0, upto);
       }
     } finally {
       closeSync(fd);
