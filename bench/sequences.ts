@@ -21,7 +21,7 @@ const RULES = new URL('../../shared/rules/elastic/rules/', import.meta.url).path
 const argN = process.argv.indexOf('--events');
 const N = argN > 0 ? Number(process.argv[argN + 1]) : 1_000_000;
 
-function ruleQuery(rel: string): CompiledQuery {
+export function ruleQuery(rel: string): CompiledQuery {
   const r = parseToml(readFileSync(join(RULES, rel), 'utf8')) as { rule: { query: string } };
   return compileQuery(r.rule.query);
 }
@@ -30,7 +30,7 @@ function ruleQuery(rel: string): CompiledQuery {
  * rundll32 starts (stage 1) and their network connections (stage 2) among ordinary events:
  * `density` is the share of events a stage can use (realistic: a few percent; stress: most).
  */
-function* rundllEvents(n: number, keys: number, seed: number, density: number): Generator<Record<string, unknown>> {
+export function* rundllEvents(n: number, keys: number, seed: number, density: number): Generator<Record<string, unknown>> {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 1);
   for (let i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ function* rundllEvents(n: number, keys: number, seed: number, density: number): 
 }
 
 /** Endpoint alerts (`density` of events) and ordinary telemetry per host: hosts that go quiet after an alert match. */
-function* telemetryEvents(n: number, hosts: number, seed: number, density: number): Generator<Record<string, unknown>> {
+export function* telemetryEvents(n: number, hosts: number, seed: number, density: number): Generator<Record<string, unknown>> {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 1);
   for (let i = 0; i < n; i++) {
@@ -114,7 +114,7 @@ function* telemetryEvents(n: number, hosts: number, seed: number, density: numbe
  * the previous one, so the input is as long as asked while generation cost and the pool's memory
  * stay out of the measurement (the pool is the same for every input size).
  */
-function run(
+export function run(
   q: CompiledQuery,
   pool: Record<string, unknown>[],
   n: number,

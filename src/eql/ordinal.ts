@@ -75,23 +75,19 @@ function digits(s: string, at: number, n: number): number {
 }
 
 const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/**
- * Quick parse of the common `2024-01-02T03:04:05.678Z` shape (UTC, years 1000–9999), without a
- * regular expression or a Date; anything else returns undefined for the full parser.
- */
-export function fastIsoToMs(s: string): { ms: number; ns: number } | undefined {
+// Consecutive events mostly share their hour: its `YYYY-MM-DDTHH` text and epoch ms are kept.
+let lastHour = '';
+let lastHourMs = 0;
+
+/** The rest of a timestamp after a known hour: `:MM:SS[.fff…]Z`, or undefined. */
+function restOfHour(s: string, hourMs: number): { ms: number; ns: number } | undefined {
   const n = s.length;
-  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
   if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
-  const y = digits(s, 0, 4);
-  const mo = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const se = digits(s, 17, 2);
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
-    return undefined;
+  if (mi < 0 || mi > 59 || se < 0 || se > 59) return undefined;
   let i = 19;
   let frac = 0;
   let fracDigits = 0;
@@ -107,8 +103,26 @@ export function fastIsoToMs(s: string): { ms: number; ns: number } | undefined {
     if (fracDigits === 0) return undefined;
   }
   if (i === n - 1 ? s.charCodeAt(i) !== 90 : i !== n) return undefined;
+  for (let k = fracDigits; k < 9; k++) frac *= 10;
+  return { ms: hourMs + mi * 60000 + se * 1000 + Math.floor(frac / 1e6), ns: frac % 1e6 };
+}
+
+/**
+ * Quick parse of the common `2024-01-02T03:04:05.678Z` shape (UTC, years 1000–9999), without a
+ * regular expression or a Date; anything else returns undefined for the full parser.
+ */
+export function fastIsoToMs(s: string): { ms: number; ns: number } | undefined {
+  const n = s.length;
+  if (n < 19) return undefined;
+  if (lastHour.length === 13 && s.startsWith(lastHour)) return restOfHour(s, lastHourMs);
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23) return undefined;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const dim = mo === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  const dim = mo === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[mo - 1];
   if (d > dim) return undefined;
   // Days from 1970-01-01 (proleptic Gregorian).
   const yy = y - 1;
@@ -119,7 +133,11 @@ export function fastIsoToMs(s: string): { ms: number; ns: number } | undefined {
     (mo > 2 && leap ? 1 : 0) +
     d -
     1;
-  for (let k = fracDigits; k < 9; k++) frac *= 10;
-  const ms = days * 86400000 + h * 3600000 + mi * 60000 + se * 1000 + Math.floor(frac / 1e6);
-  return { ms, ns: frac % 1e6 };
+  const hourMs = days * 86400000 + h * 3600000;
+  const r = restOfHour(s, hourMs);
+  if (r) {
+    lastHour = s.slice(0, 13);
+    lastHourMs = hourMs;
+  }
+  return r;
 }
