@@ -30,7 +30,12 @@ export function ruleQuery(rel: string): CompiledQuery {
  * rundll32 starts (stage 1) and their network connections (stage 2) among ordinary events:
  * `density` is the share of events a stage can use (realistic: a few percent; stress: most).
  */
-export function* rundllEvents(n: number, keys: number, seed: number, density: number): Generator<Record<string, unknown>> {
+export function* rundllEvents(
+  n: number,
+  keys: number,
+  seed: number,
+  density: number,
+): Generator<Record<string, unknown>> {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 1);
   for (let i = 0; i < n; i++) {
@@ -85,7 +90,12 @@ export function* rundllEvents(n: number, keys: number, seed: number, density: nu
 }
 
 /** Endpoint alerts (`density` of events) and ordinary telemetry per host: hosts that go quiet after an alert match. */
-export function* telemetryEvents(n: number, hosts: number, seed: number, density: number): Generator<Record<string, unknown>> {
+export function* telemetryEvents(
+  n: number,
+  hosts: number,
+  seed: number,
+  density: number,
+): Generator<Record<string, unknown>> {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 1);
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,7 @@ import type { CompiledQuery } from '../eql/index.js';
 import { applyLimits } from '../eql/limits.js';
 import { compareOrdinals } from '../eql/ordinal.js';
 import { ordinalOf } from '../eql/search.js';
-import { SequenceMatcher, type SequenceMatch } from '../eql/sequence.js';
+import { SequenceMatcher, stageVerdicts, type SequenceMatch, type StageVerdicts } from '../eql/sequence.js';
 import { SampleCollector } from '../eql/sample.js';
 import { formatJoinKey } from '../eql/output.js';
 import type { Execution, SequenceExecutor } from './runner.js';
@@ -15,7 +15,25 @@ function idOf(doc: Doc, idField: string): number {
   return typeof v === 'number' ? v : Number(v);
 }
 
-export const executeSequenceOrSample: SequenceExecutor = (q: CompiledQuery, docs, opts): Execution => {
+/**
+ * How events reach the sequence matcher: `document` pushes each document (the matcher evaluates
+ * stages itself); `verdicts` is the hunt's path: stage verdicts computed first (`stageVerdicts`),
+ * passed through a JSON round trip as when spilled to disk, and only events some stage accepts are
+ * pushed.
+ */
+export type MatcherInput = 'document' | 'verdicts';
+
+export const executeSequenceOrSample: SequenceExecutor = (q, docs, opts) => execute(q, docs, opts, 'document');
+
+export const executeSequenceViaVerdicts: SequenceExecutor = (q, docs, opts) => execute(q, docs, opts, 'verdicts');
+
+const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+const fromJson = (_k: string, v: unknown): unknown =>
+  v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
+    ? BigInt((v as { $bigint: string }).$bigint)
+    : v;
+
+function execute(q: CompiledQuery, docs: Doc[], opts: Parameters<SequenceExecutor>[2], input: MatcherInput): Execution {
   if (q.kind === 'sample') {
     const collector = new SampleCollector<Doc>(q, opts.maxSamplesPerKey);
     for (const d of docs) collector.push(d, d);
@@ -32,7 +50,17 @@ export const executeSequenceOrSample: SequenceExecutor = (q: CompiledQuery, docs
     .sort((a, b) => compareOrdinals(a.ordinal, b.ordinal));
   const matcher = new SequenceMatcher<Doc>(q);
   const matches: SequenceMatch<Doc>[] = [];
-  for (const e of ordered) matches.push(...matcher.push(e.doc, e.doc, e.ordinal));
+  for (const e of ordered) {
+    if (input === 'document') {
+      matches.push(...matcher.push(e.doc, e.doc, e.ordinal));
+      continue;
+    }
+    const v = stageVerdicts(q, e.doc);
+    if (v)
+      matches.push(
+        ...matcher.pushVerdicts(JSON.parse(JSON.stringify(v, toJson), fromJson) as StageVerdicts, e.doc, e.ordinal),
+      );
+  }
   matches.push(...matcher.flush());
   // Sequences are ordered by their last positive event (stable: keys of one event keep their order).
   const sorted = matches.map((m, i) => ({ m, i })).sort((a, b) => compareOrdinals(a.m.last, b.m.last) || a.i - b.i);
@@ -45,7 +73,7 @@ export const executeSequenceOrSample: SequenceExecutor = (q: CompiledQuery, docs
     ids: limited.flatMap((m) => m.events.map((e) => (e ? idOf(e.payload, opts.idField) : opts.missingId))),
     joinKeys: limited.flatMap((m) => m.keys.map((k, i) => formatJoinKey(k, sequenceKeyType(q, i), 'sequence'))),
   };
-};
+}
 
 function sequenceKeyType(q: CompiledQuery, i: number) {
   const first = q.stages.find((s) => !s.missing) ?? q.stages[0];

@@ -46,6 +46,39 @@ export interface SequenceOptions {
   maxPending?: number;
 }
 
+/**
+ * What a sequence query says of one event, computed where the event was read (a worker thread):
+ * for each stage (`q.stages` order, `runs` expanded) and for `until`, the event's join-key tuples
+ * when the stage's filter accepts it, else null. `pushVerdicts` then needs no document.
+ */
+export interface StageVerdicts {
+  stages: Array<KeyTuple[] | null>;
+  until: KeyTuple[] | null;
+}
+
+/** The verdicts of every stage for `doc`, or null when no stage (nor until) accepts it. */
+export function stageVerdicts(q: CompiledQuery, doc: Record<string, unknown>): StageVerdicts | null {
+  const all = q.stages;
+  let stages: Array<KeyTuple[] | null> | undefined;
+  let prevFilter: CompiledStage['filter'] | undefined;
+  let prev: KeyTuple[] | null = null;
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i];
+    // `runs` copies share one filter (query.ts): evaluated once.
+    if (s.filter !== prevFilter) {
+      prevFilter = s.filter;
+      prev = s.filter(doc) ? keyTuples(s.keys, doc) : null;
+      // A required key missing gives no tuple: the stage cannot use the event.
+      if (prev && prev.length === 0) prev = null;
+    }
+    if (prev) (stages ??= new Array<KeyTuple[] | null>(all.length).fill(null))[i] = prev;
+  }
+  const until = q.until && q.until.filter(doc) ? keyTuples(q.until.keys, doc) : null;
+  const u = until && until.length ? until : null;
+  if (!stages && !u) return null;
+  return { stages: stages ?? new Array<KeyTuple[] | null>(all.length).fill(null), until: u };
+}
+
 interface Partial<T> {
   key: KeyTuple;
   events: SequenceEvent<T>[];
@@ -75,6 +108,8 @@ const NONE: readonly SequenceMatch<unknown>[] = Object.freeze([]);
 export class SequenceMatcher<T> {
   readonly stats: SequenceStats = { pending: 0, dropped: 0, expired: 0, outOfOrder: 0 };
   private readonly positives: CompiledStage[];
+  /** Index in `q.stages` of each positive stage. */
+  private readonly positiveAt: number[];
   /** pending[i] holds partials whose last event matched positive stage i (not the last one). */
   private readonly pending: Map<string, Partial<T>>[];
   private readonly fifo: Partial<T>[] = [];
@@ -99,6 +134,7 @@ export class SequenceMatcher<T> {
   ) {
     if (q.kind !== 'sequence') throw new Error('SequenceMatcher needs a sequence query');
     this.positives = q.stages.filter((s) => !s.missing);
+    this.positiveAt = q.stages.flatMap((s, i) => (s.missing ? [] : [i]));
     this.pending = this.positives.map(() => new Map());
     this.maxspanNanos = q.maxspanNanos;
     this.maxspanMs = (q.maxspanNanos ?? 0) / 1e6;
@@ -124,6 +160,49 @@ export class SequenceMatcher<T> {
 
   /** Pushes one event (in ordinal order); returns the matches that became final. */
   push(doc: Record<string, unknown>, payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
+    // No try/finally on this hot path: a filter that throws leaves `doc` referenced until the next push.
+    this.doc = doc;
+    this.verdicts = undefined;
+    this.prevFilter = undefined;
+    const out = this.pushEvent(payload, ordinal);
+    this.doc = undefined;
+    return out;
+  }
+
+  /** Pushes an event through its precomputed verdicts (`stageVerdicts`): the same result as `push`. */
+  pushVerdicts(verdicts: StageVerdicts, payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
+    this.verdicts = verdicts;
+    const out = this.pushEvent(payload, ordinal);
+    this.verdicts = undefined;
+    return out;
+  }
+
+  private doc: Record<string, unknown> | undefined;
+  private verdicts: StageVerdicts | undefined;
+  private prevFilter: CompiledStage['filter'] | undefined;
+  private prevTuples: KeyTuple[] | null = null;
+
+  /** Key tuples of the event for stage `qi` of `q.stages` when its filter accepts it, else null. */
+  private tuplesOf(qi: number): KeyTuple[] | null {
+    if (this.verdicts) return this.verdicts.stages[qi];
+    const stage = this.q.stages[qi];
+    // `runs` copies share filter and keys (query.ts): each is evaluated once per event.
+    if (stage.filter !== this.prevFilter) {
+      const doc = this.doc as Record<string, unknown>;
+      this.prevFilter = stage.filter;
+      this.prevTuples = stage.filter(doc) ? keyTuples(stage.keys, doc) : null;
+    }
+    return this.prevTuples;
+  }
+
+  private untilTuples(): KeyTuple[] | null {
+    if (this.verdicts) return this.verdicts.until;
+    const until = this.q.until;
+    const doc = this.doc as Record<string, unknown>;
+    return until && until.filter(doc) ? keyTuples(until.keys, doc) : null;
+  }
+
+  private pushEvent(payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
     if (this.now && compareOrdinals(ordinal, this.now) < 0) this.stats.outOfOrder++;
     this.now = ordinal;
     // Most events complete nothing: the output array and the event wrapper are made on demand.
@@ -132,20 +211,9 @@ export class SequenceMatcher<T> {
     let ev: SequenceEvent<T> | undefined;
 
     // Positive stages, last first, so an event never extends a sequence it started itself.
-    // `runs` copies share filter and keys (query.ts): each is evaluated once per event.
-    let prevFilter: CompiledStage['filter'] | undefined;
-    let prevOk = false;
-    let prevKeys: CompiledStage['keys'] | undefined;
-    let prevTuples: KeyTuple[] = [];
     for (let i = this.positives.length - 1; i >= 0; i--) {
-      const stage = this.positives[i];
-      const ok: boolean = stage.filter === prevFilter ? prevOk : stage.filter(doc);
-      prevFilter = stage.filter;
-      prevOk = ok;
-      if (!ok) continue;
-      const tuples = stage.keys === prevKeys ? prevTuples : keyTuples(stage.keys, doc);
-      prevKeys = stage.keys;
-      prevTuples = tuples;
+      const tuples = this.tuplesOf(this.positiveAt[i]);
+      if (!tuples) continue;
       for (let t = 0; t < tuples.length; t++) {
         ev ??= { payload, ordinal };
         if (i === 0) this.start(tuples[t], ev, out);
@@ -153,9 +221,9 @@ export class SequenceMatcher<T> {
       }
     }
     // Until: remember the latest until event per key (it affects later events only).
-    const until = this.q.until;
-    if (until && until.filter(doc)) {
-      for (const key of keyTuples(until.keys, doc)) {
+    const untilKeys = this.q.until ? this.untilTuples() : null;
+    if (untilKeys) {
+      for (const key of untilKeys) {
         this.untilLatest.delete(key.id);
         this.untilLatest.set(key.id, ordinal);
       }
@@ -163,8 +231,9 @@ export class SequenceMatcher<T> {
     // Missing-event stages: record hits, and resolve waiting matches on a trailing hit.
     if (this.hits.size) {
       for (const [stage, index] of this.hits) {
-        if (!stage.filter(doc)) continue;
-        for (const key of keyTuples(stage.keys, doc)) {
+        const tuples = this.tuplesOf(stage.index);
+        if (!tuples) continue;
+        for (const key of tuples) {
           const h = index.get(key.id);
           if (!h) index.set(key.id, { last: ordinal.ms, prev: -Infinity });
           else if (h.last !== ordinal.ms) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSuites, summarize } from '../../src/conformance/runner.js';
 import { defaultSpecDir, sequenceExecutor } from '../../src/conformance/wiring.js';
+import { executeSequenceViaVerdicts } from '../../src/conformance/execute.js';
 import { expectedNames, loadSeriesSpec, runSeriesCase } from '../../src/conformance/series-spec.js';
 import { join } from 'node:path';
 
@@ -31,6 +32,15 @@ describe("Elasticsearch's EQL spec suite", () => {
   it('covers event, sequence and sample queries', () => {
     const kinds = new Set(results.filter((r) => r.verdict === 'pass').map((r) => r.kind));
     expect([...kinds].sort()).toEqual(['event', 'sample', 'sequence']);
+  });
+});
+
+describe('the hunt path: stage verdicts computed first, round-tripped through JSON', () => {
+  it('gives every sequence and sample query the same answer as pushing documents', () => {
+    const viaVerdicts = runSuites(defaultSpecDir(), executeSequenceViaVerdicts);
+    const verdictOf = (rs: typeof results) => rs.map((r) => `${r.suite}/${r.file} ${r.name}: ${r.verdict}`);
+    expect(verdictOf(viaVerdicts)).toEqual(verdictOf(results));
+    expect(viaVerdicts.filter((r) => r.kind === 'sequence' && r.verdict === 'pass').length).toBeGreaterThan(140);
   });
 });
 

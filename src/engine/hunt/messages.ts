@@ -1,5 +1,14 @@
 /** What worker threads send to the main thread, in batches (structured-cloned). */
 import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
+import type { Scalar } from '../../eql/index.js';
+import type { StageVerdicts } from '../../eql/sequence.js';
+
+/** A sequence rule's verdicts on an event, with the event's time by the rule's own fields. */
+export interface RuleVerdict extends StageVerdicts {
+  ms: number;
+  ns: number;
+  tb?: Scalar;
+}
 import type { SourceFormat } from '../../sources/detect.js';
 
 /** A single-event rule matched an event. */
@@ -19,10 +28,16 @@ export interface EventHit {
 /**
  * An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). The worker
  * sends the document as JSON text (a string crosses threads and spills to disk without another
- * serialisation); the ordered stage parses it once, into `doc`.
+ * serialisation) and each sequence rule's stage verdicts, so the ordered stage parses the text
+ * (into `doc`) only for alerts and sample rules.
  */
 export interface SeqEvent {
   rules: number[];
+  /**
+   * Per entry of `rules`: a sequence rule's verdicts (the ordered stage then needs no document),
+   * or null for a sample rule, which reads the document.
+   */
+  verdicts: Array<RuleVerdict | null>;
   text: string;
   doc?: EventDoc;
   index?: string;

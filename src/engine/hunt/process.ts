@@ -6,6 +6,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { cacheDocument, EqlError, explainMatch, releaseDocument } from '../../eql/index.js';
 import { fastIsoToMs } from '../../eql/ordinal.js';
+import { fieldValues } from '../../eql/compiler.js';
+import { stageVerdicts } from '../../eql/sequence.js';
+import type { Scalar } from '../../eql/index.js';
 import { eventIndex, type PreparedRule } from '../../rules/index.js';
 import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../../sources/edr/index.js';
 import { forEachEvtxRecordInFile } from '../../sources/evtx/index.js';
@@ -14,7 +17,7 @@ import { readSource } from '../../sources/read.js';
 import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
 import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../../sources/windows/index.js';
 import type { HuntConfig, Segment } from './config.js';
-import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
+import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
 import { RuleIndex, type IndexedFilter } from '../rule-index.js';
 
@@ -133,6 +136,7 @@ export class SegmentProcessor {
     text: string | undefined,
   ): void {
     let seqRules: number[] | undefined;
+    let verdicts: Array<RuleVerdict | null> | undefined;
     for (const i of this.index.candidates(doc, this.candidates)) {
       if (!allowed[i]) continue;
       const r = this.rules[i];
@@ -145,12 +149,18 @@ export class SegmentProcessor {
             if (this.config.explain && q.cond) hit.explain = explainMatch(q.cond, doc);
             this.batch.hits.push(hit);
           }
-        } else if (
-          q.matchesAny(doc) ||
-          (q.until && q.until.filter(doc)) ||
-          q.stages.some((s) => s.missing && s.filter(doc))
-        ) {
+        } else if (q.kind === 'sequence') {
+          const v = stageVerdicts(q, doc);
+          const ts = v && q.timestamp.read(doc);
+          if (v && ts) {
+            let tb: Scalar | undefined;
+            if (q.tiebreakerDef) tb = fieldValues(q.tiebreakerDef, doc)[0];
+            (seqRules ??= []).push(i);
+            (verdicts ??= []).push({ stages: v.stages, until: v.until, ms: ts.ms, ns: ts.ns, tb });
+          }
+        } else if (q.matchesAny(doc)) {
           (seqRules ??= []).push(i);
+          (verdicts ??= []).push(null);
         }
       } catch (err) {
         if (!(err instanceof EqlError)) throw err;
@@ -162,6 +172,7 @@ export class SegmentProcessor {
       const t = orderingTime(doc);
       const s: SeqEvent = {
         rules: seqRules,
+        verdicts: verdicts as Array<RuleVerdict | null>,
         text: text ?? JSON.stringify(doc),
         index,
         id,

@@ -5,11 +5,9 @@
  */
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compareOrdinals, type Ordinal } from '../../eql/ordinal.js';
+import { compareOrdinals } from '../../eql/ordinal.js';
 import { SampleCollector } from '../../eql/sample.js';
 import { SequenceMatcher, type SequenceMatch } from '../../eql/sequence.js';
-import { fieldValues } from '../../eql/compiler.js';
-import { cacheDocument, releaseDocument } from '../../eql/index.js';
 import type { EventDoc } from '../../sources/types.js';
 import type { PreparedRule } from '../../rules/index.js';
 import type { BadRecord } from '../../sources/types.js';
@@ -208,26 +206,17 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     for await (const e of store.sorted()) {
       if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
       order++;
-      const doc = (e.doc = JSON.parse(e.text) as EventDoc);
-      e.text = '';
-      cacheDocument(doc);
-      try {
-        for (const i of e.rules) {
-          const m = matchers.get(i);
-          if (m) {
-            const q = rules[i].query;
-            const ts = q.timestamp.read(doc);
-            if (!ts) continue;
-            let tb: Ordinal['tb'];
-            if (q.tiebreakerDef) {
-              const v = fieldValues(q.tiebreakerDef, doc);
-              tb = v.length ? v[0] : undefined;
-            }
-            for (const x of m.push(doc, e, { ms: ts.ms, ns: ts.ns, tb, seq: order })) found.push({ rule: i, m: x });
-          } else samplers.get(i)?.push(doc, e);
+      for (let k = 0; k < e.rules.length; k++) {
+        const i = e.rules[k];
+        const v = e.verdicts[k];
+        const m = matchers.get(i);
+        if (m && v) {
+          for (const x of m.pushVerdicts(v, e, { ms: v.ms, ns: v.ns, tb: v.tb, seq: order }))
+            found.push({ rule: i, m: x });
+        } else {
+          // Sample rules read the document (the text is parsed once, kept for the alerts).
+          samplers.get(i)?.push((e.doc ??= JSON.parse(e.text) as EventDoc), e);
         }
-      } finally {
-        releaseDocument();
       }
     }
     for (const [i, m] of matchers) {

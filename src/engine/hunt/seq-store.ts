@@ -17,28 +17,42 @@ export function compareSeq(a: SeqEvent, b: SeqEvent): number {
   return a.rec - b.rec;
 }
 
-/** One line per event: the ordering fields as a JSON array, a tab, the document's JSON text. */
+// Join keys and tiebreakers may be bigints (date fields): JSON carries them as {"$bigint": "…"}.
+const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+const fromJson = (_k: string, v: unknown): unknown =>
+  v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
+    ? BigInt((v as { $bigint: string }).$bigint)
+    : v;
+
+/** One line per event: the ordering fields and verdicts as a JSON array, a tab, the document's JSON text. */
 function encode(e: SeqEvent): string {
   // JSON text never holds a raw tab or newline, so both delimit safely.
-  return (
-    JSON.stringify([
-      e.ms === -Infinity ? null : e.ms,
-      e.ns,
-      e.seg,
-      e.rec,
-      e.rules,
-      e.index ?? null,
-      e.loc,
-      e.id ?? null,
-    ]) +
-    '\t' +
-    e.text
-  );
+  const head = [
+    e.ms === -Infinity ? null : e.ms,
+    e.ns,
+    e.seg,
+    e.rec,
+    e.rules,
+    e.index ?? null,
+    e.loc,
+    e.id ?? null,
+    e.verdicts,
+  ];
+  let json: string;
+  try {
+    json = JSON.stringify(head);
+  } catch {
+    json = JSON.stringify(head, toJson); // a bigint somewhere: the slower replacer only then
+  }
+  return json + '\t' + e.text;
 }
 
 function decode(line: string): SeqEvent {
   const tab = line.indexOf('\t');
-  const [ms, ns, seg, rec, rules, index, loc, id] = JSON.parse(line.slice(0, tab)) as [
+  const headText = line.slice(0, tab);
+  const [ms, ns, seg, rec, rules, index, loc, id, verdicts] = (
+    headText.includes('"$bigint"') ? JSON.parse(headText, fromJson) : JSON.parse(headText)
+  ) as [
     number | null,
     number,
     number,
@@ -47,6 +61,7 @@ function decode(line: string): SeqEvent {
     string | null,
     SeqEvent['loc'],
     string | null,
+    SeqEvent['verdicts'],
   ];
   return {
     ms: ms ?? -Infinity,
@@ -54,6 +69,7 @@ function decode(line: string): SeqEvent {
     seg,
     rec,
     rules,
+    verdicts,
     index: index ?? undefined,
     loc,
     text: line.slice(tab + 1),

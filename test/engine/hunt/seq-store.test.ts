@@ -13,7 +13,18 @@ function events(n: number): SeqEvent[] {
       process: { command_line: `cmd.exe /c "echo\t${i}\n" C:\\x ünïcødé ✓ ${'\u2028'}` },
     };
     return {
-      rules: [i % 3],
+      rules: [i % 3, 7],
+      // A sequence rule's verdicts (keys may be bigints: date fields) and a sample rule's null.
+      verdicts: [
+        {
+          stages: [[{ id: `k${i}`, values: [`k${i}`, BigInt(i) * 1_000_000_000_000n, i % 2 === 0, null] }], null],
+          until: null,
+          ms: i,
+          ns: 0,
+          tb: i % 3 ? BigInt(i) : undefined,
+        },
+        null,
+      ],
       text: JSON.stringify(doc),
       index: i % 2 ? 'logs-x' : undefined,
       id: i % 5 ? undefined : `id-${i}`,
@@ -50,6 +61,8 @@ describe('SeqStore', () => {
           src.seg,
           src.ns,
         ]);
+        // Bigint keys and tiebreakers come back as bigints from the spilled runs.
+        expect(e.verdicts).toEqual(src.verdicts);
       }
     });
   }
