@@ -22,6 +22,7 @@ import type { AlertContext } from '../../engine/alerts/index.js';
 import type { Store } from '../../store/index.js';
 import { alertsFor, parseRow, sequenceCandidate, type BuiltAlert, type StoredEvent } from './evaluate.js';
 import type { ServedRule } from './rules.js';
+import { RuleIndex, type IndexedFilter } from '../../engine/rule-index.js';
 
 export type AlertSink = (rule: ServedRule, alerts: BuiltAlert[]) => void;
 
@@ -55,6 +56,11 @@ const CURSOR = 'continuous_cursor';
 
 export class ContinuousDetector {
   private eventRules: ServedRule[] = [];
+  /** Skips, per event, the event rules whose exact values it does not carry (src/engine/rule-index.ts). */
+  private eventIndex = new RuleIndex([], 0);
+  /** The same over the sequence rules, in `this.sequences` order. */
+  private sequenceIndex = new RuleIndex([], 0);
+  private sequenceOrder: SequenceState[] = [];
   private readonly sequences = new Map<string, SequenceState>();
   readonly activity = new Map<string, RuleActivity>();
   /** Events that arrived too late for a sequence's reorder window, per rule. */
@@ -106,6 +112,26 @@ export class ContinuousDetector {
       }
       this.startSequence(r);
     }
+    this.eventIndex = new RuleIndex(
+      this.eventRules.flatMap((r, rule) => (r.prepared.query.cond ? [{ rule, cond: r.prepared.query.cond }] : [])),
+      this.eventRules.length,
+    );
+    this.sequenceOrder = [...this.sequences.values()];
+    this.sequenceIndex = new RuleIndex(
+      this.sequenceOrder.flatMap((st, rule): IndexedFilter[] => {
+        const q = st.rule.prepared.query;
+        return [...q.stages, ...(q.until ? [q.until] : [])].map((x) => ({ rule, cond: x.cond }));
+      }),
+      this.sequenceOrder.length,
+    );
+  }
+
+  /** For each rule of an index, the positions of the events that rule can match. */
+  private static candidates(index: RuleIndex, rules: number, events: StoredEvent[]): number[][] {
+    const per: number[][] = Array.from({ length: rules }, () => []);
+    const scratch: number[] = [];
+    for (let k = 0; k < events.length; k++) for (const r of index.candidates(events[k].doc, scratch)) per[r].push(k);
+    return per;
   }
 
   private startSequence(rule: ServedRule): void {
@@ -137,14 +163,17 @@ export class ContinuousDetector {
   /** Evaluates new events (call inside the ingest transaction); moves the cursor to `upto`. */
   process(events: StoredEvent[], upto: number): void {
     const at = this.now();
-    for (const r of this.eventRules) {
+    const eventCands = ContinuousDetector.candidates(this.eventIndex, this.eventRules.length, events);
+    for (let ri = 0; ri < this.eventRules.length; ri++) {
+      const r = this.eventRules[ri];
       const t0 = performance.now();
       const p = r.prepared;
       const filter = p.query.filter;
       if (!filter) continue;
       let built: BuiltAlert[] | undefined;
       let ctx: AlertContext | undefined;
-      for (const e of events) {
+      for (const k of eventCands[ri]) {
+        const e = events[k];
         try {
           if (!p.admits(e.doc, e.index) || !filter(e.doc)) continue;
           ctx ??= {
@@ -163,11 +192,15 @@ export class ContinuousDetector {
       if (built) this.o.sink(r, built);
       this.activity.set(r.ruleId, { at, durationMs: performance.now() - t0, events: events.length });
     }
-    for (const s of this.sequences.values()) {
+    const seqCands = ContinuousDetector.candidates(this.sequenceIndex, this.sequenceOrder.length, events);
+    this.sequenceOrder.forEach((s, si) => {
       const t0 = performance.now();
-      this.pushSequence(s, events);
+      this.pushSequence(
+        s,
+        seqCands[si].map((k) => events[k]),
+      );
       this.activity.set(s.rule.ruleId, { at, durationMs: performance.now() - t0, events: events.length });
-    }
+    });
     const books = this.o.store.books;
     const cur = books.counter(CURSOR);
     if (upto > cur) books.add(CURSOR, upto - cur);
