@@ -7,8 +7,9 @@
  *
  * The result never changes: a line is skipped only when no rule could match it (the tests prove it
  * against `--no-prefilter`). The literals avoid `"` and `\`, and know the escaped forms of `/ < > &`
- * (PHP, Go). Limits, documented in the README: other ASCII letters written as JSON `\uXXXX`
- * escapes, and non-ASCII letters that fold to ASCII (the Kelvin sign), are not
+ * (PHP, Go); case-insensitive groups use Unicode case folding (`/iu`), so the Kelvin sign meets `k`
+ * as the rules' folding has it. Limits, documented in the README: other ASCII letters written as
+ * JSON `\uXXXX` escapes, and U+0130 'İ' (which Java folds to `i`, Unicode folding does not), are not
  * recognised by the byte scan; malformed lines that are skipped are not reported.
  */
 import type { LiteralGroup } from '../../eql/index.js';
@@ -56,8 +57,8 @@ interface RuleNeed {
   groups: Array<{ ci: boolean; has: (hay: string) => boolean }>;
 }
 
-function containsAny(values: string[]): (hay: string) => boolean {
-  if (values.length === 1) {
+function containsAny(values: string[], ci: boolean): (hay: string) => boolean {
+  if (values.length === 1 && !ci) {
     const v = values[0];
     return (hay) => hay.includes(v);
   }
@@ -67,6 +68,8 @@ function containsAny(values: string[]): (hay: string) => boolean {
       .sort((a, b) => b.length - a.length)
       .map(escapeRegex)
       .join('|'),
+    // Case-insensitive like the anchor search (ASCII literals; see the limits above).
+    ci ? 'iu' : 'u',
   );
   return (hay) => re.test(hay);
 }
@@ -94,7 +97,7 @@ export function buildPrefilter(queries: Array<{ requiredLiterals: LiteralGroup[]
     needs.push({
       groups: [...groups]
         .sort((a, b) => a.values.length - b.values.length)
-        .map((g) => ({ ci: g.ci, has: containsAny(g.ci ? g.values.map((v) => v.toLowerCase()) : g.values) })),
+        .map((g) => ({ ci: g.ci, has: containsAny(g.values, g.ci) })),
     });
   }
   // Case-insensitive search for every anchor (a superset of the case-sensitive ones).
@@ -103,16 +106,14 @@ export function buildPrefilter(queries: Array<{ requiredLiterals: LiteralGroup[]
       .sort((a, b) => b.length - a.length)
       .map(escapeRegex)
       .join('|'),
-    'gi',
+    'giu',
   );
 
   const lineNeeded = (line: string): boolean => {
-    let lowered: string | undefined;
     for (const need of needs) {
       let all = true;
       for (const g of need.groups) {
-        const hay = g.ci ? (lowered ??= line.toLowerCase()) : line;
-        if (!g.has(hay)) {
+        if (!g.has(line)) {
           all = false;
           break;
         }

@@ -62,4 +62,19 @@ describe('line prefilter', () => {
       expect(out.slice(4)).toEqual([false, false]);
     });
   }
+
+  it('folds case as the rules do: the Kelvin sign meets k, in the anchor and in other groups', () => {
+    const q = 'process where process.name : "kworker.exe" and process.command_line : ("*pack*", "*kill*")';
+    const doc = (name: string, cl: string) =>
+      JSON.stringify({ event: { category: 'process' }, process: { name, command_line: cl } });
+    const kelvin = '\u212a';
+    const lines = [
+      doc(`${kelvin}worker.exe`, 'x pac' + kelvin + ' y'),
+      doc('kworker.exe', 'nothing'),
+      doc('KWORKER.EXE', 'KILL'),
+    ];
+    const compiled = compileQuery(q);
+    expect(lines.map((l) => compiled.filter!(JSON.parse(l) as Record<string, unknown>))).toEqual([true, false, true]);
+    expect(kept(q, lines)).toEqual([true, false, true]);
+  });
 });
