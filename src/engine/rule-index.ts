@@ -1,13 +1,14 @@
 /**
  * Skipping rules that cannot match an event, so hundreds of rules cost a few lookups per event.
  *
- * Most EQL rules require, at the top of their condition, an exact value of some string field:
- * `process.name : "rundll32.exe"`, `event.action in (…)`, `file.extension : "lnk"`, or at least
- * their event category. For each rule (each stage filter, for sequences) the most selective such
- * leaf is chosen; a map from value to rules is built per field. An event then needs only the
- * rules listed under its own values, plus the rules without such a leaf. Values are compared
- * exactly as the leaf compares them (the same converted values, case-folded where the leaf folds),
- * so the rules left out are exactly rules whose condition is false for the event.
+ * Most EQL rules require an exact value of some string field: `process.name : "rundll32.exe"`,
+ * `event.action in (…)`, `file.extension : "lnk"`, one of several (`process.name : "a.exe" or
+ * process.pe.original_file_name : "A.EXE"`), or at least their event category. For each filter
+ * (an event query, a sequence stage, an until clause) the most selective such set of exact keys is
+ * chosen; a map from value to rules is built per field. An event then needs only the rules listed
+ * under its own values, plus the rules without any exact key. Values are compared exactly as the
+ * leaf compares them (the same converted values, case-folded where the leaf folds), so the rules
+ * left out are exactly rules whose condition is false for the event.
  */
 import { valuesReader, type Cond } from '../eql/compiler.js';
 import type { Scalar } from '../eql/values.js';
