@@ -110,6 +110,8 @@ export class SequenceMatcher<T> {
   private readonly positives: CompiledStage[];
   /** Index in `q.stages` of each positive stage. */
   private readonly positiveAt: number[];
+  /** An event no stage accepts: it still moves time on (expiry, closing missing-event windows). */
+  private readonly noVerdicts: StageVerdicts;
   /** pending[i] holds partials whose last event matched positive stage i (not the last one). */
   private readonly pending: Map<string, Partial<T>>[];
   private readonly fifo: Partial<T>[] = [];
@@ -135,6 +137,7 @@ export class SequenceMatcher<T> {
     if (q.kind !== 'sequence') throw new Error('SequenceMatcher needs a sequence query');
     this.positives = q.stages.filter((s) => !s.missing);
     this.positiveAt = q.stages.flatMap((s, i) => (s.missing ? [] : [i]));
+    this.noVerdicts = { stages: q.stages.map(() => null), until: null };
     this.pending = this.positives.map(() => new Map());
     this.maxspanNanos = q.maxspanNanos;
     this.maxspanMs = (q.maxspanNanos ?? 0) / 1e6;
@@ -160,49 +163,11 @@ export class SequenceMatcher<T> {
 
   /** Pushes one event (in ordinal order); returns the matches that became final. */
   push(doc: Record<string, unknown>, payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
-    // No try/finally on this hot path: a filter that throws leaves `doc` referenced until the next push.
-    this.doc = doc;
-    this.verdicts = undefined;
-    this.prevFilter = undefined;
-    const out = this.pushEvent(payload, ordinal);
-    this.doc = undefined;
-    return out;
+    return this.pushVerdicts(stageVerdicts(this.q, doc) ?? this.noVerdicts, payload, ordinal);
   }
 
   /** Pushes an event through its precomputed verdicts (`stageVerdicts`): the same result as `push`. */
   pushVerdicts(verdicts: StageVerdicts, payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
-    this.verdicts = verdicts;
-    const out = this.pushEvent(payload, ordinal);
-    this.verdicts = undefined;
-    return out;
-  }
-
-  private doc: Record<string, unknown> | undefined;
-  private verdicts: StageVerdicts | undefined;
-  private prevFilter: CompiledStage['filter'] | undefined;
-  private prevTuples: KeyTuple[] | null = null;
-
-  /** Key tuples of the event for stage `qi` of `q.stages` when its filter accepts it, else null. */
-  private tuplesOf(qi: number): KeyTuple[] | null {
-    if (this.verdicts) return this.verdicts.stages[qi];
-    const stage = this.q.stages[qi];
-    // `runs` copies share filter and keys (query.ts): each is evaluated once per event.
-    if (stage.filter !== this.prevFilter) {
-      const doc = this.doc as Record<string, unknown>;
-      this.prevFilter = stage.filter;
-      this.prevTuples = stage.filter(doc) ? keyTuples(stage.keys, doc) : null;
-    }
-    return this.prevTuples;
-  }
-
-  private untilTuples(): KeyTuple[] | null {
-    if (this.verdicts) return this.verdicts.until;
-    const until = this.q.until;
-    const doc = this.doc as Record<string, unknown>;
-    return until && until.filter(doc) ? keyTuples(until.keys, doc) : null;
-  }
-
-  private pushEvent(payload: T, ordinal: Ordinal): SequenceMatch<T>[] {
     if (this.now && compareOrdinals(ordinal, this.now) < 0) this.stats.outOfOrder++;
     this.now = ordinal;
     // Most events complete nothing: the output array and the event wrapper are made on demand.
@@ -212,7 +177,7 @@ export class SequenceMatcher<T> {
 
     // Positive stages, last first, so an event never extends a sequence it started itself.
     for (let i = this.positives.length - 1; i >= 0; i--) {
-      const tuples = this.tuplesOf(this.positiveAt[i]);
+      const tuples = verdicts.stages[this.positiveAt[i]];
       if (!tuples) continue;
       for (let t = 0; t < tuples.length; t++) {
         ev ??= { payload, ordinal };
@@ -221,9 +186,8 @@ export class SequenceMatcher<T> {
       }
     }
     // Until: remember the latest until event per key (it affects later events only).
-    const untilKeys = this.q.until ? this.untilTuples() : null;
-    if (untilKeys) {
-      for (const key of untilKeys) {
+    if (verdicts.until) {
+      for (const key of verdicts.until) {
         this.untilLatest.delete(key.id);
         this.untilLatest.set(key.id, ordinal);
       }
@@ -231,7 +195,7 @@ export class SequenceMatcher<T> {
     // Missing-event stages: record hits, and resolve waiting matches on a trailing hit.
     if (this.hits.size) {
       for (const [stage, index] of this.hits) {
-        const tuples = this.tuplesOf(stage.index);
+        const tuples = verdicts.stages[stage.index];
         if (!tuples) continue;
         for (const key of tuples) {
           const h = index.get(key.id);
