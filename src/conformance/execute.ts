@@ -6,6 +6,7 @@ import { ordinalOf } from '../eql/search.js';
 import { SequenceMatcher, stageVerdicts, type SequenceMatch, type StageVerdicts } from '../eql/sequence.js';
 import { SampleCollector } from '../eql/sample.js';
 import { formatJoinKey } from '../eql/output.js';
+import { parseKeys, stringifyKeys } from '../eql/keys.js';
 import type { Execution, SequenceExecutor } from './runner.js';
 
 type Doc = Record<string, unknown>;
@@ -26,12 +27,6 @@ export type MatcherInput = 'document' | 'verdicts';
 export const executeSequenceOrSample: SequenceExecutor = (q, docs, opts) => execute(q, docs, opts, 'document');
 
 export const executeSequenceViaVerdicts: SequenceExecutor = (q, docs, opts) => execute(q, docs, opts, 'verdicts');
-
-const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
-const fromJson = (_k: string, v: unknown): unknown =>
-  v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
-    ? BigInt((v as { $bigint: string }).$bigint)
-    : v;
 
 function execute(q: CompiledQuery, docs: Doc[], opts: Parameters<SequenceExecutor>[2], input: MatcherInput): Execution {
   if (q.kind === 'sample') {
@@ -56,10 +51,7 @@ function execute(q: CompiledQuery, docs: Doc[], opts: Parameters<SequenceExecuto
       continue;
     }
     const v = stageVerdicts(q, e.doc);
-    if (v)
-      matches.push(
-        ...matcher.pushVerdicts(JSON.parse(JSON.stringify(v, toJson), fromJson) as StageVerdicts, e.doc, e.ordinal),
-      );
+    if (v) matches.push(...matcher.pushVerdicts(parseKeys(stringifyKeys(v)) as StageVerdicts, e.doc, e.ordinal));
   }
   matches.push(...matcher.flush());
   // Sequences are ordered by their last positive event (stable: keys of one event keep their order).

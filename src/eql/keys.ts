@@ -100,3 +100,28 @@ export function keyTuples(keys: KeySpec[], doc: Record<string, unknown>): KeyTup
   for (const l of lists) combos = combos.flatMap((c) => l.map((v) => [...c, v]));
   return combos.map((values) => ({ id: tupleId(values), values }));
 }
+
+// ---- join keys as JSON (verdicts cross threads and spill to disk) --------------------------------
+
+const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+const fromJson = (_k: string, v: unknown): unknown =>
+  v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
+    ? BigInt((v as { $bigint: string }).$bigint)
+    : v;
+
+/**
+ * JSON of a value that may hold key values: bigints (date keys, tiebreakers) are written as
+ * `{"$bigint": "…"}`. The replacer, which is slow, runs only when plain JSON fails on a bigint.
+ */
+export function stringifyKeys(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value, toJson);
+  }
+}
+
+/** The inverse of `stringifyKeys` (the reviver, which is slow, runs only when a bigint was written). */
+export function parseKeys(text: string): unknown {
+  return text.includes('"$bigint"') ? JSON.parse(text, fromJson) : JSON.parse(text);
+}

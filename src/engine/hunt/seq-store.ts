@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SeqEvent } from './messages.js';
+import { parseKeys, stringifyKeys } from '../../eql/keys.js';
 
 export function compareSeq(a: SeqEvent, b: SeqEvent): number {
   if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
@@ -16,13 +17,6 @@ export function compareSeq(a: SeqEvent, b: SeqEvent): number {
   if (a.seg !== b.seg) return a.seg - b.seg;
   return a.rec - b.rec;
 }
-
-// Join keys and tiebreakers may be bigints (date fields): JSON carries them as {"$bigint": "…"}.
-const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
-const fromJson = (_k: string, v: unknown): unknown =>
-  v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
-    ? BigInt((v as { $bigint: string }).$bigint)
-    : v;
 
 /** One line per event: the ordering fields and verdicts as a JSON array, a tab, the document's JSON text. */
 function encode(e: SeqEvent): string {
@@ -38,21 +32,14 @@ function encode(e: SeqEvent): string {
     e.id ?? null,
     e.verdicts,
   ];
-  let json: string;
-  try {
-    json = JSON.stringify(head);
-  } catch {
-    json = JSON.stringify(head, toJson); // a bigint somewhere: the slower replacer only then
-  }
-  return json + '\t' + e.text;
+  // Join keys and tiebreakers may be bigints (date fields).
+  return stringifyKeys(head) + '\t' + e.text;
 }
 
 function decode(line: string): SeqEvent {
   const tab = line.indexOf('\t');
   const headText = line.slice(0, tab);
-  const [ms, ns, seg, rec, rules, index, loc, id, verdicts] = (
-    headText.includes('"$bigint"') ? JSON.parse(headText, fromJson) : JSON.parse(headText)
-  ) as [
+  const [ms, ns, seg, rec, rules, index, loc, id, verdicts] = parseKeys(headText) as [
     number | null,
     number,
     number,
