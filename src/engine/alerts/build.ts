@@ -325,7 +325,7 @@ function alertFields(f: FieldsInput): Doc {
  * The rule-registry persistence wrapper: its own fields and the framework's common rule fields
  * first, then the alert, which wins where both set a key (keys keep their first position).
  */
-function persisted(rule: Rule, r: Resolved, alert: Doc, sharedParams?: Doc): AlertDoc {
+function persisted(rule: Rule, r: Resolved, alert: Doc): AlertDoc {
   const doc: Doc = {
     'kibana.alert.rule.execution.timestamp': r.now,
     [ALERT_START]: r.now,
@@ -347,15 +347,7 @@ function persisted(rule: Rule, r: Resolved, alert: Doc, sharedParams?: Doc): Ale
     [TIMESTAMP]: r.now,
     ...alert,
   };
-  if (!sharedParams) return dropUndefined(doc) as AlertDoc;
-  // The shared parameters are clean already (and frozen): drop undefined around them only, keeping
-  // every key in its place.
-  for (const k of Object.keys(doc)) {
-    if (k === ALERT_RULE_PARAMETERS) continue;
-    if (doc[k] === undefined) delete doc[k];
-    else doc[k] = dropUndefined(doc[k]);
-  }
-  return doc as AlertDoc;
+  return dropUndefined(doc) as AlertDoc;
 }
 
 /** ISO time of the event's `@timestamp` as Elasticsearch parses it (ms precision), if any. */
@@ -372,17 +364,12 @@ function eventRefs(e: AlertEvent): { id: string; index: string } {
  * Kibana's `transformHitToAlert` for one event: the alert document before the persistence wrapper
  * (fields set to `undefined` still present, as Kibana has them at that stage).
  */
-function transform(
-  rule: Rule,
-  r: Resolved,
-  e: AlertEvent,
-  applyOverrides: boolean,
-  alertUuid: string,
-  shared?: Doc,
-): Doc {
+function transform(rule: Rule, r: Resolved, e: AlertEvent, applyOverrides: boolean, alertUuid: string): Doc {
   const { id, index } = eventRefs(e);
   const source = e.doc as Doc;
-  const params = shared ?? ruleParams(rule, applyOverrides);
+  // Event alerts (the ones with overrides) share one frozen copy; a sequence's building blocks get
+  // their own, which the shell's identity-based intersection relies on.
+  const params = applyOverrides ? sharedParams(rule) : ruleParams(rule, false);
   const overrides = applyOverrides
     ? {
         name: ruleNameFromMapping(source, rule.name, rule.ruleNameOverride),
@@ -409,7 +396,7 @@ function transform(
   // into a missing key, which matters to the shell's identity-based intersection); `undefined`
   // does not overwrite, and existing keys (`@timestamp`, `event.kind`) keep their place.
   for (const [k, v] of Object.entries(fields)) {
-    if (v !== undefined || !(k in doc)) doc[k] = shared && v === shared ? v : cloneJson(v);
+    if (v !== undefined || !(k in doc)) doc[k] = cloneJson(v);
   }
   return doc;
 }
@@ -432,8 +419,7 @@ export function buildEventAlert(
   const { id, index } = eventRefs(event);
   if (ownRuleAncestor([parentOf(event.doc as Doc, id, index)], r.ruleUuid)) return undefined;
   const alertId = singleEventAlertId(index, id, EQL_HIT_VERSION, r.spaceId, r.ruleUuid);
-  const shared = sharedParams(rl);
-  return persisted(rl, r, transform(rl, r, { ...event, id, index }, true, alertId, shared), shared);
+  return persisted(rl, r, transform(rl, r, { ...event, id, index }, true, alertId));
 }
 
 /**

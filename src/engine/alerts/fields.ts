@@ -46,8 +46,12 @@ export function isPlainObject(v: unknown): v is Doc {
   return proto === Object.prototype || proto === null;
 }
 
-/** A deep copy of a JSON-like value (Kibana mutates the hit it builds from; eqlite must not). */
+/**
+ * A deep copy of a JSON-like value (Kibana mutates the hit it builds from; eqlite must not). Frozen
+ * values cannot be mutated and are shared as they are (a rule's parameters, built once per rule).
+ */
 export function cloneJson<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && Object.isFrozen(v)) return v;
   if (Array.isArray(v)) return v.map(cloneJson) as T;
   if (isPlainObject(v)) {
     const out: Doc = {};
@@ -162,9 +166,11 @@ function pushLeaves(v: unknown, out: unknown[]): void {
 
 /**
  * Recursively drops keys whose value is `undefined`, so that the in-memory alert equals what
- * `JSON.stringify` (and so the Elasticsearch bulk body) carries.
+ * `JSON.stringify` (and so the Elasticsearch bulk body) carries. Frozen values are left as they are:
+ * they were made clean before being frozen.
  */
 export function dropUndefined(v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && Object.isFrozen(v)) return v;
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : dropUndefined(x)));
   if (isPlainObject(v)) {
     for (const k of Object.keys(v)) {
