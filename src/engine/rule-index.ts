@@ -138,12 +138,8 @@ export class RuleIndex {
       this.marks.fill(0);
       this.epoch = 1;
     }
-    const marks = this.marks;
     const ep = this.epoch;
-    for (const r of this.always) {
-      marks[r] = ep;
-      out.push(r);
-    }
+    this.mark(this.always, out, ep);
     for (const fi of this.fields) {
       const v = fi.read(doc);
       if (v === undefined) continue;
@@ -154,24 +150,18 @@ export class RuleIndex {
   }
 
   private hit(fi: FieldIndex, v: string, out: number[], ep: number): void {
+    if (fi.cs.size) this.mark(fi.cs.get(v), out, ep);
+    if (fi.ci.size) this.mark(fi.ci.get(foldCase(v)), out, ep);
+  }
+
+  /** Adds each rule of `list` not yet in `out` for this event. */
+  private mark(list: number[] | undefined, out: number[], ep: number): void {
+    if (!list) return;
     const marks = this.marks;
-    if (fi.cs.size) {
-      const l = fi.cs.get(v);
-      if (l)
-        for (const r of l)
-          if (marks[r] !== ep) {
-            marks[r] = ep;
-            out.push(r);
-          }
-    }
-    if (fi.ci.size) {
-      const l = fi.ci.get(foldCase(v));
-      if (l)
-        for (const r of l)
-          if (marks[r] !== ep) {
-            marks[r] = ep;
-            out.push(r);
-          }
-    }
+    for (const r of list)
+      if (marks[r] !== ep) {
+        marks[r] = ep;
+        out.push(r);
+      }
   }
 }

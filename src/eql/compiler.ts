@@ -430,13 +430,13 @@ function inLeafAll(f: TField, values: Value[], ci: boolean, text: string): Cond 
   const def = f.def;
   const present = values.filter((v) => v !== null);
   if (ci && (def.type === 'keyword' || def.type === 'text' || def.type === 'dynamic')) {
-    const strs = present.map((v) => (typeof v === 'string' ? v : javaToString(v, false)));
-    const set = new Set(strs.map(foldCase));
-    const l = literalsOf(strs.map(foldCase));
+    const folded = present.map((v) => foldCase(typeof v === 'string' ? v : javaToString(v, false)));
+    const set = new Set(folded);
+    const l = literalsOf(folded);
     const lits = l ? { values: l, ci: true } : undefined;
     return exactLeaf(
       stringLeaf(def, (s) => set.has(foldCase(s)), text, COST.in, lits),
-      strs.map(foldCase),
+      folded,
       true,
     );
   }

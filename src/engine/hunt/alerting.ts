@@ -48,7 +48,7 @@ export function eventAlert(rule: PreparedRule, hit: EventHit, ctx: AlertingConte
   return a;
 }
 
-/** The parsed document of an ordered-stage event (run.ts parses each before matching). */
+/** The parsed document of an ordered-stage event: its JSON text is parsed only when needed. */
 function docOf(e: SeqEvent): EventDoc {
   return (e.doc ??= JSON.parse(e.text) as EventDoc);
 }

@@ -2,6 +2,7 @@
 import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
 import type { Scalar } from '../../eql/index.js';
 import type { StageVerdicts } from '../../eql/sequence.js';
+import type { SourceFormat } from '../../sources/detect.js';
 
 /** A sequence rule's verdicts on an event, with the event's time by the rule's own fields. */
 export interface RuleVerdict extends StageVerdicts {
@@ -9,7 +10,6 @@ export interface RuleVerdict extends StageVerdicts {
   ns: number;
   tb?: Scalar;
 }
-import type { SourceFormat } from '../../sources/detect.js';
 
 /** A single-event rule matched an event. */
 export interface EventHit {

@@ -68,7 +68,7 @@ function containsAny(values: string[], ci: boolean): (hay: string) => boolean {
       .sort((a, b) => b.length - a.length)
       .map(escapeRegex)
       .join('|'),
-    // Case-insensitive like the anchor search (ASCII literals; see the limits above).
+    // Unicode case folding, as the anchor search (see the limits above).
     ci ? 'iu' : 'u',
   );
   return (hay) => re.test(hay);

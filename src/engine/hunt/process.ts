@@ -109,8 +109,10 @@ export class SegmentProcessor {
     return r;
   }
 
-  /** Evaluates every applicable rule on one normalised event. */
-  /** `text`: the document's JSON when the caller has it already (an ECS line parsed as it is). */
+  /**
+   * Evaluates every applicable rule on one normalised event. `text`: the document's JSON when the
+   * caller has it already (an ECS line parsed as it is).
+   */
   evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation, id?: string, text?: string): void {
     const rec = this.rec++;
     this.batch.records++;
