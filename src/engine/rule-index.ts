@@ -13,7 +13,7 @@
 import { valuesReader, type Cond } from '../eql/compiler.js';
 import type { Scalar } from '../eql/values.js';
 import { foldCase } from '../eql/fold.js';
-import type { FieldDef } from '../eql/index.js';
+import type { CompiledQuery, FieldDef } from '../eql/index.js';
 
 /** Fields that select little: almost every event of a kind has the same value. */
 const COMMON = new Set([
@@ -86,6 +86,19 @@ export interface IndexedFilter {
   rule: number;
   /** The condition of an event query, a sequence stage, an until clause or a missing stage. */
   cond: Cond;
+}
+
+/** Every condition of each query (rule `i` is `queries[i]`), for a `RuleIndex`. */
+export function queryFilters(
+  queries: ReadonlyArray<Pick<CompiledQuery, 'cond' | 'stages' | 'until'>>,
+): IndexedFilter[] {
+  const out: IndexedFilter[] = [];
+  queries.forEach((q, rule) => {
+    if (q.cond) out.push({ rule, cond: q.cond });
+    for (const s of q.stages) out.push({ rule, cond: s.cond });
+    if (q.until) out.push({ rule, cond: q.until.cond });
+  });
+  return out;
 }
 
 export class RuleIndex {

@@ -7,8 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RuleIndex } from '../../src/engine/rule-index.js';
-import { ruleFilters } from '../../src/engine/hunt/process.js';
+import { queryFilters, RuleIndex } from '../../src/engine/rule-index.js';
 import { cacheDocument, compileQuery, releaseDocument, type Cond } from '../../src/eql/index.js';
 import { compileCond } from '../../src/eql/compiler.js';
 import { loadRules, prepareRules } from '../../src/rules/index.js';
@@ -59,7 +58,7 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   it('never leaves out a rule whose condition holds (Windows corpus rules, fixture and synthesised events)', () => {
     const { rules } = prepareRules(loadRules([WINDOWS_RULES]), {});
     expect(rules.length).toBeGreaterThan(300);
-    const filters = ruleFilters(rules);
+    const filters = queryFilters(rules.map((r) => r.query));
     const index = new RuleIndex(filters, rules.length);
     const preds = filters.map((f) => ({ rule: f.rule, test: compileCond(f.cond) }));
     const docs = [...expectedDocs(INTEGRATIONS)];

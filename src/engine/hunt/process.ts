@@ -19,7 +19,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../.
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
-import { RuleIndex, type IndexedFilter } from '../rule-index.js';
+import { queryFilters, RuleIndex } from '../rule-index.js';
 
 const BATCH_ITEMS = 256;
 const BLOCK = 4 << 20;
@@ -41,18 +41,6 @@ export function orderingTime(doc: EventDoc): { ms: number; ns: number } {
   return { ms: -Infinity, ns: 0 };
 }
 
-/** Every condition of every rule, for the rule index. */
-export function ruleFilters(rules: PreparedRule[]): IndexedFilter[] {
-  const out: IndexedFilter[] = [];
-  rules.forEach((r, rule) => {
-    const q = r.query;
-    if (q.cond) out.push({ rule, cond: q.cond });
-    for (const s of q.stages) out.push({ rule, cond: s.cond });
-    if (q.until) out.push({ rule, cond: q.until.cond });
-  });
-  return out;
-}
-
 export class SegmentProcessor {
   private batch = emptyBatch();
   private readonly routes = new Map<string, Uint8Array>();
@@ -70,7 +58,7 @@ export class SegmentProcessor {
     private readonly emit: (b: Batch) => void,
   ) {
     this.all = new Uint8Array(rules.length).fill(1);
-    this.index = new RuleIndex(ruleFilters(rules), rules.length);
+    this.index = new RuleIndex(queryFilters(rules.map((r) => r.query)), rules.length);
     this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }

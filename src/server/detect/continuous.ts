@@ -22,7 +22,7 @@ import type { AlertContext } from '../../engine/alerts/index.js';
 import type { Store } from '../../store/index.js';
 import { alertsFor, parseRow, sequenceCandidate, type BuiltAlert, type StoredEvent } from './evaluate.js';
 import type { ServedRule } from './rules.js';
-import { RuleIndex, type IndexedFilter } from '../../engine/rule-index.js';
+import { queryFilters, RuleIndex } from '../../engine/rule-index.js';
 
 export type AlertSink = (rule: ServedRule, alerts: BuiltAlert[]) => void;
 
@@ -112,16 +112,10 @@ export class ContinuousDetector {
       }
       this.startSequence(r);
     }
-    this.eventIndex = new RuleIndex(
-      this.eventRules.flatMap((r, rule) => (r.prepared.query.cond ? [{ rule, cond: r.prepared.query.cond }] : [])),
-      this.eventRules.length,
-    );
+    this.eventIndex = new RuleIndex(queryFilters(this.eventRules.map((r) => r.prepared.query)), this.eventRules.length);
     this.sequenceOrder = [...this.sequences.values()];
     this.sequenceIndex = new RuleIndex(
-      this.sequenceOrder.flatMap((st, rule): IndexedFilter[] => {
-        const q = st.rule.prepared.query;
-        return [...q.stages, ...(q.until ? [q.until] : [])].map((x) => ({ rule, cond: x.cond }));
-      }),
+      queryFilters(this.sequenceOrder.map((st) => st.rule.prepared.query)),
       this.sequenceOrder.length,
     );
   }
