@@ -1,6 +1,6 @@
 /** `eqlite hunt` through the built CLI: worker threads give the same alerts as one thread; exit codes. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,59 @@ describe('eqlite hunt (CLI)', () => {
         .sort();
     expect(ids(one).length).toBe(41);
     expect(ids(two)).toEqual(ids(one));
+  });
+
+  it('builds the same sequence alert documents with worker threads as with one thread', () => {
+    // Workers send the ordered stage keys and verdicts only; the lines in alerts are read back.
+    const dir = bigInput();
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, 'seq.toml'),
+      `[metadata]
+creation_date = "2026/01/01"
+maturity = "production"
+updated_date = "2026/01/01"
+
+[rule]
+author = ["eqlite tests"]
+description = "cmd.exe then svchost.exe on the same host"
+from = "now-9m"
+language = "eql"
+license = "Apache-2.0"
+name = "Shell then service host"
+risk_score = 47
+rule_id = "0b6c8a59-0000-4000-8000-000000000002"
+severity = "medium"
+type = "eql"
+query = '''
+sequence by host.id with maxspan=15s
+  [process where process.name == "cmd.exe"]
+  [process where process.name == "svchost.exe"]
+'''
+`,
+    );
+    const docs = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/"kibana\.alert\.rule\.execution\.uuid":"[^"]*"/, ''))
+        .sort();
+    const one = join(dir, 'one.ndjson');
+    const two = join(dir, 'two.ndjson');
+    expect(
+      hunt([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--rules', rules, '--threads', '1', '--output', one]).code,
+    ).toBe(0);
+    const r = hunt([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--rules', rules, '--threads', '2', '--output', two]);
+    expect(r.err).toContain('2 thread(s)');
+    const a = docs(one);
+    // Shells and building blocks: 3 documents per sequence, each block with its event's fields.
+    expect(a.length).toBeGreaterThan(3000);
+    expect(
+      a.filter((l) => l.includes('"name":"svchost.exe"') && l.includes('"kibana.alert.building_block_type":"default"'))
+        .length,
+    ).toBe(a.length / 3);
+    expect(docs(two)).toEqual(a);
   });
 
   it('lists the alerts on stdout as a table when no output file is asked for (not with --no-table)', () => {

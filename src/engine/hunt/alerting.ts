@@ -50,7 +50,10 @@ export function eventAlert(rule: PreparedRule, hit: EventHit, ctx: AlertingConte
 
 /** The parsed document of an ordered-stage event: its JSON text is parsed only when needed. */
 function docOf(e: SeqEvent): EventDoc {
-  return (e.doc ??= JSON.parse(e.text) as EventDoc);
+  if (e.doc) return e.doc;
+  // The hunt gives every event of a match its text (read back from the input when not kept).
+  if (e.text === undefined) throw new Error(`no text for the event at ${formatLocation(e.loc)}`);
+  return (e.doc = JSON.parse(e.text) as EventDoc);
 }
 
 export function sequenceAlerts(rule: PreparedRule, hit: SequenceHit, ctx: AlertingContext): AlertDoc[] {

@@ -26,10 +26,9 @@ export interface EventHit {
 }
 
 /**
- * An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). The worker
- * sends the document as JSON text (a string crosses threads and spills to disk without another
- * serialisation) and each sequence rule's stage verdicts, so the ordered stage parses the text
- * (into `doc`) only for alerts and sample rules.
+ * An event some sequence or sample rule can use; ordered later by (ms, ns, seg, rec). Workers send
+ * it encoded (`SeqBatch`); the ordered stage needs only the verdicts, keys and times, so the
+ * document is parsed (into `doc`) only for alerts and sample rules.
  */
 export interface SeqEvent {
   rules: number[];
@@ -38,7 +37,13 @@ export interface SeqEvent {
    * or null for a sample rule, which reads the document.
    */
   verdicts: Array<RuleVerdict | null>;
-  text: string;
+  /**
+   * The document's JSON text. Absent when the event is the line of a plain NDJSON file at
+   * `loc.offset` and no sample rule reads it: the line is read back (`len` UTF-16 units long) only
+   * when an alert is built, so the text neither crosses threads nor spills to disk.
+   */
+  text?: string;
+  len?: number;
   doc?: EventDoc;
   index?: string;
   id?: string;
@@ -50,6 +55,16 @@ export interface SeqEvent {
   ns: number;
 }
 
+/**
+ * Ordered-stage events of one batch, encoded by the worker (`encodeSeq`, seq-store.ts): one line
+ * each, which is also their form in a spilled run, and their sort fields as numbers (ms, ns, seg,
+ * rec per event) so the main thread can order them without decoding anything.
+ */
+export interface SeqBatch {
+  keys: number[];
+  lines: string[];
+}
+
 export interface RuleError {
   rule: number;
   message: string;
@@ -58,7 +73,7 @@ export interface RuleError {
 
 export interface Batch {
   hits: EventHit[];
-  seq: SeqEvent[];
+  seq: SeqBatch;
   problems: BadRecord[];
   ruleErrors: RuleError[];
   /** Bytes of input consumed since the last batch. */

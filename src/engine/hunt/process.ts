@@ -18,6 +18,7 @@ import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js
 import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../../sources/windows/index.js';
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
+import { encodeSeq } from './seq-store.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
 import { queryFilters, RuleIndex } from '../rule-index.js';
 
@@ -25,7 +26,7 @@ const BATCH_ITEMS = 256;
 const BLOCK = 4 << 20;
 
 function emptyBatch(): Batch {
-  return { hits: [], seq: [], problems: [], ruleErrors: [], bytes: 0, records: 0, skipped: 0 };
+  return { hits: [], seq: { keys: [], lines: [] }, problems: [], ruleErrors: [], bytes: 0, records: 0, skipped: 0 };
 }
 
 /** Reads `@timestamp` for ordering: the fast ISO path, else a Date parse of whatever is there. */
@@ -71,11 +72,19 @@ export class SegmentProcessor {
     const b = this.batch;
     if (
       !force &&
-      b.hits.length + b.seq.length + b.problems.length + b.ruleErrors.length < BATCH_ITEMS &&
+      b.hits.length + b.seq.lines.length + b.problems.length + b.ruleErrors.length < BATCH_ITEMS &&
       b.bytes < 8 << 20
     )
       return;
-    if (b.hits.length || b.seq.length || b.problems.length || b.ruleErrors.length || b.bytes || b.records || b.skipped)
+    if (
+      b.hits.length ||
+      b.seq.lines.length ||
+      b.problems.length ||
+      b.ruleErrors.length ||
+      b.bytes ||
+      b.records ||
+      b.skipped
+    )
       this.emit(b);
     this.batch = emptyBatch();
   }
@@ -99,7 +108,8 @@ export class SegmentProcessor {
 
   /**
    * Evaluates every applicable rule on one normalised event. `text`: the document's JSON when the
-   * caller has it already (an ECS line parsed as it is).
+   * caller has it already: an ECS line parsed as it is, which `loc.file` holds at byte `loc.offset`
+   * when `loc.offset` is given (the ordered stage reads it back from there for alerts).
    */
   evaluate(doc: EventDoc, assignedIndex: string | undefined, loc: RecordLocation, id?: string, text?: string): void {
     const rec = this.rec++;
@@ -127,6 +137,7 @@ export class SegmentProcessor {
   ): void {
     let seqRules: number[] | undefined;
     let verdicts: Array<RuleVerdict | null> | undefined;
+    let hasSample = false;
     for (const i of this.index.candidates(doc, this.candidates)) {
       if (!allowed[i]) continue;
       const r = this.rules[i];
@@ -151,6 +162,7 @@ export class SegmentProcessor {
         } else if (q.matchesAny(doc)) {
           (seqRules ??= []).push(i);
           (verdicts ??= []).push(null);
+          hasSample = true;
         }
       } catch (err) {
         if (!(err instanceof EqlError)) throw err;
@@ -163,7 +175,6 @@ export class SegmentProcessor {
       const s: SeqEvent = {
         rules: seqRules,
         verdicts: verdicts as Array<RuleVerdict | null>,
-        text: text ?? JSON.stringify(doc),
         index,
         id,
         loc,
@@ -172,7 +183,13 @@ export class SegmentProcessor {
         ms: t.ms,
         ns: t.ns,
       };
-      this.batch.seq.push(s);
+      // A line of a plain file is read back by offset if it ends up in an alert, unless a sample
+      // rule reads its document in the ordered stage.
+      if (text !== undefined && loc.offset !== undefined && !hasSample) s.len = text.length;
+      else s.text = text ?? JSON.stringify(doc);
+      const b = this.batch.seq;
+      b.keys.push(t.ms, t.ns, this.seg, rec);
+      b.lines.push(encodeSeq(s));
     }
   }
 

@@ -15,7 +15,7 @@ import type { HuntConfig, Segment } from './config.js';
 import { describeInputs, expandInputs, planSegments, type InputFile } from './inputs.js';
 import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
 import { SegmentProcessor } from './process.js';
-import { SeqStore } from './seq-store.js';
+import { LineReader, SeqStore } from './seq-store.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface SequenceHit {
@@ -81,6 +81,14 @@ class LineBases {
   }
 }
 
+/** Gives `e` its text, read back from its file when it was not kept; false when that fails. */
+function withText(e: SeqEvent, reader: LineReader): boolean {
+  if (e.text !== undefined) return true;
+  if (e.len === undefined || e.loc.offset === undefined) return false;
+  e.text = reader.read(e.loc.file, e.loc.offset, e.len);
+  return e.text !== undefined;
+}
+
 function canUseWorkers(): boolean {
   // Workers run the compiled JavaScript; under a TypeScript loader (tests) everything runs inline.
   return import.meta.url.endsWith('.js');
@@ -120,7 +128,9 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       hits++;
       pendingHits.push(h);
     }
-    for (const s of b.seq) store.add(s);
+    const { keys, lines } = b.seq;
+    for (let k = 0; k < lines.length; k++)
+      store.addLine(keys[4 * k], keys[4 * k + 1], keys[4 * k + 2], keys[4 * k + 3], lines[k]);
     for (const p of b.problems) pendingProblems.push({ p, seg: seg ?? -1 });
     for (const e of b.ruleErrors) opts.onRuleError?.(e);
     progress('reading');
@@ -203,7 +213,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     }
     const found: Array<{ rule: number; m: SequenceMatch<SeqEvent> }> = [];
     let order = 0;
-    for await (const e of store.sorted()) {
+    for (const e of store.sorted()) {
       if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
       order++;
       for (let k = 0; k < e.rules.length; k++) {
@@ -215,7 +225,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
             found.push({ rule: i, m: x });
         } else {
           // Sample rules read the document (the text is parsed once, kept for the alerts).
-          samplers.get(i)?.push((e.doc ??= JSON.parse(e.text) as EventDoc), e);
+          samplers.get(i)?.push((e.doc ??= JSON.parse(e.text as string) as EventDoc), e);
         }
       }
     }
@@ -225,8 +235,24 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       stats.outOfOrder += m.stats.outOfOrder;
     }
     found.sort((a, b) => compareOrdinals(a.m.last, b.m.last));
-    for (const { rule, m } of found) {
-      opts.onSequence({ rule, kind: 'sequence', keys: m.keys, events: m.events.map((e) => (e ? e.payload : null)) });
+    // Events whose text was not kept: their lines are read back from the inputs for the alerts.
+    const reader = new LineReader();
+    try {
+      for (const { rule, m } of found) {
+        const events = m.events.map((e) => (e ? e.payload : null));
+        const lost = events.find((e) => e !== null && !withText(e, reader));
+        if (lost) {
+          opts.onProblem({
+            loc: lost.loc,
+            kind: 'input-unreadable',
+            message: `the file changed while the hunt read it; the sequence alert of rule ${rules[rule].rule.name} was not built`,
+          });
+          continue;
+        }
+        opts.onSequence({ rule, kind: 'sequence', keys: m.keys, events });
+      }
+    } finally {
+      reader.close();
     }
     for (const [i, c] of samplers) {
       for (const s of c.flush()) opts.onSequence({ rule: i, kind: 'sample', keys: s.keys, events: s.events });

@@ -3,79 +3,273 @@
  * in order (timestamp, then input order). Memory is bounded: beyond a threshold the buffer is
  * sorted and spilled to a temporary run file, and the runs are merged at the end (an external
  * merge sort), so any input order gives Elasticsearch's answer and no input is held whole.
+ *
+ * Events are kept encoded, one line each (`encodeSeq`: the form workers send and runs hold), and
+ * decoded only when replayed; an NDJSON line's text is not kept at all but read back from its file
+ * (`LineReader`) for the few events that end up in an alert.
  */
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { SeqEvent } from './messages.js';
-import { parseKeys, stringifyKeys } from '../../eql/keys.js';
+import { StringDecoder } from 'node:string_decoder';
+import { tupleId, type KeyTuple, type KeyValue } from '../../eql/keys.js';
+import type { Scalar } from '../../eql/index.js';
+import type { RuleVerdict, SeqEvent } from './messages.js';
 
-export function compareSeq(a: SeqEvent, b: SeqEvent): number {
+/** The fields events are ordered by. */
+export interface SeqOrder {
+  ms: number;
+  ns: number;
+  seg: number;
+  rec: number;
+}
+
+export function compareSeq(a: SeqOrder, b: SeqOrder): number {
   if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
   if (a.ns !== b.ns) return a.ns - b.ns;
   if (a.seg !== b.seg) return a.seg - b.seg;
   return a.rec - b.rec;
 }
 
-/** One line per event: the ordering fields and verdicts as a JSON array, a tab, the document's JSON text. */
-function encode(e: SeqEvent): string {
-  // JSON text never holds a raw tab or newline, so both delimit safely.
+// ---- encoding ----------------------------------------------------------------------------------
+
+/** JSON drops what it cannot spell: NaN, ±Infinity and -0 become null or 0 unless tagged. */
+function plainNumber(v: number): boolean {
+  return Number.isFinite(v) && !(v === 0 && 1 / v < 0);
+}
+
+function hasOddValues(values: KeyValue[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && !plainNumber(v)) return true;
+  }
+  return false;
+}
+
+const toJson = (_k: string, v: unknown): unknown => {
+  if (typeof v === 'bigint') return { $bigint: v.toString() };
+  if (typeof v === 'number' && !plainNumber(v)) return { $num: Object.is(v, -0) ? '-0' : String(v) };
+  return v;
+};
+
+const fromJson = (_k: string, v: unknown): unknown => {
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as { $bigint?: unknown; $num?: unknown };
+  if (typeof o.$bigint === 'string') return BigInt(o.$bigint);
+  if (typeof o.$num === 'string') return Number(o.$num);
+  return v;
+};
+
+type TuplesJson = KeyValue[][] | 0;
+
+function tuplesJson(t: KeyTuple[] | null, odd: { found: boolean }): TuplesJson {
+  if (!t) return 0;
+  const out: KeyValue[][] = new Array<KeyValue[]>(t.length);
+  for (let i = 0; i < t.length; i++) {
+    out[i] = t[i].values;
+    if (!odd.found && hasOddValues(t[i].values)) odd.found = true;
+  }
+  return out;
+}
+
+function tuplesOf(j: TuplesJson): KeyTuple[] | null {
+  if (j === 0) return null;
+  const out: KeyTuple[] = new Array<KeyTuple>(j.length);
+  // A tuple's id is a function of its values: rebuilt here rather than sent.
+  for (let i = 0; i < j.length; i++) out[i] = { id: tupleId(j[i]), values: j[i] };
+  return out;
+}
+
+type VerdictJson = [number, number, [Scalar] | null, TuplesJson[], TuplesJson] | null;
+
+/**
+ * One line for an event: its fields and verdicts as a JSON array (join keys keep their values
+ * only; bigints and numbers JSON cannot spell are tagged), then, when the event carries its text,
+ * a tab and the text. JSON text never holds a raw tab or newline, so both delimit safely.
+ */
+export function encodeSeq(e: SeqEvent): string {
+  const odd = { found: false };
+  const verdicts: VerdictJson[] = new Array<VerdictJson>(e.verdicts.length);
+  for (let k = 0; k < e.verdicts.length; k++) {
+    const v = e.verdicts[k];
+    if (!v) {
+      verdicts[k] = null;
+      continue;
+    }
+    const stages: TuplesJson[] = new Array<TuplesJson>(v.stages.length);
+    for (let s = 0; s < v.stages.length; s++) stages[s] = tuplesJson(v.stages[s], odd);
+    if (typeof v.tb === 'number' && !plainNumber(v.tb)) odd.found = true;
+    verdicts[k] = [v.ms, v.ns, v.tb === undefined ? null : [v.tb], stages, tuplesJson(v.until, odd)];
+  }
   const head = [
     e.ms === -Infinity ? null : e.ms,
     e.ns,
     e.seg,
     e.rec,
-    e.rules,
     e.index ?? null,
-    e.loc,
     e.id ?? null,
-    e.verdicts,
+    e.loc,
+    e.len ?? null,
+    e.rules,
+    verdicts,
   ];
-  // Join keys and tiebreakers may be bigints (date fields).
-  return stringifyKeys(head) + '\t' + e.text;
+  let json: string;
+  if (odd.found) json = JSON.stringify(head, toJson);
+  else {
+    try {
+      json = JSON.stringify(head);
+    } catch {
+      // Only bigints (date keys, tiebreakers) make plain JSON throw; the replacer is slow.
+      json = JSON.stringify(head, toJson);
+    }
+  }
+  return e.text === undefined ? json : json + '\t' + e.text;
 }
 
-function decode(line: string): SeqEvent {
+export function decodeSeq(line: string): SeqEvent {
   const tab = line.indexOf('\t');
-  const headText = line.slice(0, tab);
-  const [ms, ns, seg, rec, rules, index, loc, id, verdicts] = parseKeys(headText) as [
+  const headText = tab < 0 ? line : line.slice(0, tab);
+  const tagged = headText.includes('"$bigint"') || headText.includes('"$num"');
+  const [ms, ns, seg, rec, index, id, loc, len, rules, vs] = (
+    tagged ? JSON.parse(headText, fromJson) : JSON.parse(headText)
+  ) as [
     number | null,
     number,
     number,
     number,
-    number[],
+    string | null,
     string | null,
     SeqEvent['loc'],
-    string | null,
-    SeqEvent['verdicts'],
+    number | null,
+    number[],
+    VerdictJson[],
   ];
-  return {
-    ms: ms ?? -Infinity,
-    ns,
-    seg,
-    rec,
-    rules,
-    verdicts,
-    index: index ?? undefined,
-    loc,
-    text: line.slice(tab + 1),
-    id: id ?? undefined,
-  };
+  const verdicts: Array<RuleVerdict | null> = new Array<RuleVerdict | null>(vs.length);
+  for (let k = 0; k < vs.length; k++) {
+    const v = vs[k];
+    if (!v) {
+      verdicts[k] = null;
+      continue;
+    }
+    const stages: Array<KeyTuple[] | null> = new Array<KeyTuple[] | null>(v[3].length);
+    for (let s = 0; s < stages.length; s++) stages[s] = tuplesOf(v[3][s]);
+    const r: RuleVerdict = { stages, until: tuplesOf(v[4]), ms: v[0], ns: v[1] };
+    if (v[2]) r.tb = v[2][0];
+    verdicts[k] = r;
+  }
+  const e: SeqEvent = { rules, verdicts, loc, seg, rec, ms: ms ?? -Infinity, ns };
+  if (index !== null) e.index = index;
+  if (id !== null) e.id = id;
+  if (len !== null) e.len = len;
+  if (tab >= 0) e.text = line.slice(tab + 1);
+  return e;
+}
+
+// ---- reading lines back ------------------------------------------------------------------------
+
+/**
+ * Reads NDJSON lines back by byte offset, for events whose text was not kept. The line must have
+ * the length it had when read: a file changed during the hunt gives undefined, not another event.
+ */
+export class LineReader {
+  private readonly fds = new Map<string, number>();
+  private buf = Buffer.allocUnsafe(64 * 1024);
+
+  read(file: string, offset: number, len: number): string | undefined {
+    let fd = this.fds.get(file);
+    if (fd === undefined) {
+      try {
+        fd = openSync(file, 'r');
+      } catch {
+        return undefined;
+      }
+      this.fds.set(file, fd);
+    }
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; one more for a CR before the newline.
+    const want = len * 3 + 2;
+    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(want);
+    const n = readSync(fd, this.buf, 0, want, offset);
+    let end = this.buf.subarray(0, n).indexOf(10);
+    if (end < 0) end = n;
+    if (end > 0 && this.buf[end - 1] === 13) end--;
+    const text = this.buf.toString('utf8', 0, end);
+    return text.length === len ? text : undefined;
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+}
+
+/** The lines of a spilled run, read in blocks (lines end at `\n` only: a JSON text may hold a CR). */
+class RunReader {
+  private readonly fd: number;
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private readonly decoder = new StringDecoder('utf8');
+  private lines: string[] = [];
+  private at = 0;
+  private rest = '';
+  private eof = false;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r');
+  }
+
+  next(): SeqEvent | undefined {
+    for (;;) {
+      while (this.at < this.lines.length) {
+        const l = this.lines[this.at++];
+        if (l) return decodeSeq(l);
+      }
+      if (this.eof) return undefined;
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      let text: string;
+      if (n === 0) {
+        this.eof = true;
+        closeSync(this.fd);
+        text = this.rest + this.decoder.end();
+        this.lines = [text];
+        this.rest = '';
+      } else {
+        text = this.rest + this.decoder.write(this.buf.subarray(0, n));
+        const cut = text.lastIndexOf('\n');
+        this.rest = text.slice(cut + 1);
+        this.lines = cut < 0 ? [] : text.slice(0, cut).split('\n');
+      }
+      this.at = 0;
+    }
+  }
+
+  close(): void {
+    if (!this.eof) closeSync(this.fd);
+    this.eof = true;
+  }
+}
+
+// ---- the store ---------------------------------------------------------------------------------
+
+interface Entry extends SeqOrder {
+  line: string;
 }
 
 export class SeqStore {
-  private buf: SeqEvent[] = [];
+  private buf: Entry[] = [];
   private readonly runs: string[] = [];
   private dir: string | undefined;
   count = 0;
 
   constructor(private readonly maxInMemory = 200_000) {}
 
-  add(e: SeqEvent): void {
-    this.buf.push(e);
+  /** An event already encoded (`encodeSeq`), with its sort fields. */
+  addLine(ms: number, ns: number, seg: number, rec: number, line: string): void {
+    this.buf.push({ ms, ns, seg, rec, line });
     this.count++;
     if (this.buf.length >= this.maxInMemory) this.spill();
+  }
+
+  add(e: SeqEvent): void {
+    this.addLine(e.ms, e.ns, e.seg, e.rec, encodeSeq(e));
   }
 
   get spilledRuns(): number {
@@ -86,35 +280,34 @@ export class SeqStore {
     this.buf.sort(compareSeq);
     this.dir ??= mkdtempSync(join(tmpdir(), 'eqlite-seq-'));
     const file = join(this.dir, `run-${this.runs.length}.ndjson`);
-    writeFileSync(file, this.buf.map(encode).join('\n') + '\n');
+    const lines = new Array<string>(this.buf.length);
+    for (let i = 0; i < lines.length; i++) lines[i] = this.buf[i].line;
+    writeFileSync(file, lines.join('\n') + '\n');
     this.runs.push(file);
     this.buf = [];
   }
 
   /** Every event in order. Consumes the store. */
-  async *sorted(): AsyncGenerator<SeqEvent> {
-    this.buf.sort(compareSeq);
+  *sorted(): Generator<SeqEvent> {
+    const mem = this.buf;
+    this.buf = [];
+    mem.sort(compareSeq);
     if (this.runs.length === 0) {
-      yield* this.buf;
-      this.buf = [];
+      for (let i = 0; i < mem.length; i++) {
+        const line = mem[i].line;
+        // Dropped as it goes, so replayed events do not stay reachable twice.
+        (mem as Array<Entry | undefined>)[i] = undefined;
+        yield decodeSeq(line);
+      }
       return;
     }
-    type Source = { next(): Promise<SeqEvent | undefined> };
-    const sources: Source[] = this.runs.map((file) => {
-      const it = createInterface({ input: createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]();
-      return {
-        async next() {
-          for (;;) {
-            const r = await it.next();
-            if (r.done) return undefined;
-            if (r.value) return decode(r.value);
-          }
-        },
-      };
-    });
-    const mem = this.buf;
+    type Source = { next(): SeqEvent | undefined; close(): void };
+    const sources: Source[] = this.runs.map((file) => new RunReader(file));
     let mi = 0;
-    sources.push({ next: async () => (mi < mem.length ? mem[mi++] : undefined) });
+    sources.push({
+      next: () => (mi < mem.length ? decodeSeq(mem[mi++].line) : undefined),
+      close: () => undefined,
+    });
     // A binary heap over the heads of all runs.
     const heap: Array<{ e: SeqEvent; s: number }> = [];
     const up = (i: number) => {
@@ -137,18 +330,18 @@ export class SeqStore {
         i = m;
       }
     };
-    for (let s = 0; s < sources.length; s++) {
-      const e = await sources[s].next();
-      if (e) {
-        heap.push({ e, s });
-        up(heap.length - 1);
-      }
-    }
     try {
+      for (let s = 0; s < sources.length; s++) {
+        const e = sources[s].next();
+        if (e) {
+          heap.push({ e, s });
+          up(heap.length - 1);
+        }
+      }
       while (heap.length) {
         const top = heap[0];
         yield top.e;
-        const nxt = await sources[top.s].next();
+        const nxt = sources[top.s].next();
         if (nxt) {
           heap[0] = { e: nxt, s: top.s };
           down(0);
@@ -161,6 +354,7 @@ export class SeqStore {
         }
       }
     } finally {
+      for (const s of sources) s.close();
       this.close();
     }
   }

@@ -1,6 +1,10 @@
 /** The ordered stage's store: any input order comes back sorted, whether held in memory or spilled to disk. */
 import { describe, expect, it } from 'vitest';
-import { compareSeq, SeqStore } from '../../../src/engine/hunt/seq-store.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareSeq, LineReader, SeqStore } from '../../../src/engine/hunt/seq-store.js';
+import { tupleId, type KeyValue } from '../../../src/eql/keys.js';
 import type { SeqEvent } from '../../../src/engine/hunt/messages.js';
 import { rng } from '../../../bench/gen-ecs.js';
 
@@ -12,20 +16,32 @@ function events(n: number): SeqEvent[] {
       // Text that JSON escapes (tab, newline, quotes, backslash) and text it does not (unicode).
       process: { command_line: `cmd.exe /c "echo\t${i}\n" C:\\x ünïcødé ✓ ${'\u2028'}` },
     };
+    // Keys may be bigints (date fields), and numbers JSON cannot spell (NaN, ±Infinity, -0).
+    const odd = [NaN, Infinity, -Infinity, -0, 0.5][i % 5];
+    const values: KeyValue[] = [`k${i}`, BigInt(i) * 1_000_000_000_000n, i % 2 === 0, null, odd];
+    const plain: KeyValue[] = [`p${i}`, i];
     return {
-      rules: [i % 3, 7],
-      // A sequence rule's verdicts (keys may be bigints: date fields) and a sample rule's null.
+      rules: [i % 3, 7, 9],
+      // Sequence rules' verdicts and a sample rule's null.
       verdicts: [
         {
-          stages: [[{ id: `k${i}`, values: [`k${i}`, BigInt(i) * 1_000_000_000_000n, i % 2 === 0, null] }], null],
+          stages: [[{ id: tupleId(values), values }], null],
           until: null,
           ms: i,
           ns: 0,
           tb: i % 3 ? BigInt(i) : undefined,
         },
         null,
+        {
+          stages: [null, [{ id: tupleId(plain), values: plain }]],
+          until: [{ id: tupleId(plain), values: plain }],
+          ms: i,
+          ns: 3,
+          tb: i % 2 ? Number.NaN : 'x',
+        },
       ],
-      text: JSON.stringify(doc),
+      // Events whose line is read back from the input carry its length instead of the text.
+      ...(i % 6 === 1 ? { len: i } : { text: JSON.stringify(doc) }),
       index: i % 2 ? 'logs-x' : undefined,
       id: i % 5 ? undefined : `id-${i}`,
       loc: { file: 'f.ndjson', line: i + 1 },
@@ -52,18 +68,45 @@ describe('SeqStore', () => {
       for (const e of out) {
         const src = input[e.rec];
         expect(e.text).toBe(src.text);
-        expect(JSON.parse(e.text)).toEqual(JSON.parse(src.text));
-        expect([e.rules, e.index, e.id, e.loc, e.seg, e.ns]).toEqual([
+        if (src.text !== undefined) expect(JSON.parse(e.text as string)).toEqual(JSON.parse(src.text));
+        expect([e.rules, e.index, e.id, e.loc, e.seg, e.ns, e.len]).toEqual([
           src.rules,
           src.index,
           src.id,
           src.loc,
           src.seg,
           src.ns,
+          src.len,
         ]);
-        // Bigint keys and tiebreakers come back as bigints from the spilled runs.
+        // Key values come back with their types (bigints, NaN, -0…) and ids.
         expect(e.verdicts).toEqual(src.verdicts);
+        const v = e.verdicts[0]?.stages[0]?.[0];
+        expect(Object.is(v?.values[4], src.verdicts[0]?.stages[0]?.[0].values[4])).toBe(true);
       }
     });
   }
+});
+
+describe('LineReader', () => {
+  it('reads an NDJSON line back by byte offset, and refuses a line that changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-lines-'));
+    const file = join(dir, 'a.ndjson');
+    const lines = ['{"a":"ünïcødé ✓ 😀"}', '{"b":1}', '{"c":"\\r"}', '{"last":true}'];
+    // CRLF line ends, and a last line without one.
+    writeFileSync(file, lines.slice(0, 3).join('\r\n') + '\r\n' + lines[3]);
+    const offsets: number[] = [];
+    let at = 0;
+    for (const l of lines) {
+      offsets.push(at);
+      at += Buffer.byteLength(l) + 2;
+    }
+    const r = new LineReader();
+    try {
+      lines.forEach((l, i) => expect(r.read(file, offsets[i], l.length)).toBe(l));
+      expect(r.read(file, offsets[1], lines[1].length + 1)).toBeUndefined();
+      expect(r.read(join(dir, 'gone.ndjson'), 0, 3)).toBeUndefined();
+    } finally {
+      r.close();
+    }
+  });
 });
