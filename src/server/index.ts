@@ -165,6 +165,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   // WAL checkpoints on their own thread; retention on a timer here.
   const checkpointer = new Checkpointer(store.path, 250, (m) => log(`checkpoint failed: ${m}`));
+  ingestor.writeGate = () => checkpointer.gate;
   const retention = setInterval(() => {
     try {
       const r = store.maintain(o.retention ?? {});

@@ -3,37 +3,87 @@
  * as much as writing it; done on the ingest thread it took a seventh of its time. A PASSIVE
  * checkpoint never blocks the writer, but under continuous ingest it never catches up with it,
  * and SQLite only restarts the WAL from its beginning after a checkpoint that did: the WAL would
- * grow without end (and every read with it). So once the WAL passes `maxWalBytes`, a RESTART
- * checkpoint waits for the writer's current transaction, copies the rest (ingest pauses for that
- * long) and lets the next transaction write the WAL from its start.
+ * grow without end (and every read with it). So once the WAL passes `maxWalBytes`, the thread
+ * asks the ingest thread to hold its writes (`gate`): ingest then awaits instead of starting a
+ * transaction, the RESTART checkpoint copies what the PASSIVE ones left (little) without waiting
+ * for a writer, and the next transaction writes the WAL from its start. Before the gate, the
+ * writer met the RESTART inside SQLite's busy handler, sleeping on the event loop's thread, and
+ * under load waited past its busy timeout (`database is locked`, a failed bulk).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 const CODE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { statSync } = require('node:fs');
+const { statSync, writeFileSync } = require('node:fs');
+try { writeFileSync('/proc/thread-self/comm', 'eqlite-ckpt'); } catch {}
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 10000');
 const walSize = () => { try { return statSync(workerData.path + '-wal').size; } catch { return 0; } };
+let paused = false;
 const timer = setInterval(() => {
+  if (paused) return;
   try {
-    db.pragma(walSize() > workerData.maxWalBytes ? 'wal_checkpoint(RESTART)' : 'wal_checkpoint(PASSIVE)');
-  } catch (e) { parentPort.postMessage(String(e && e.message)); }
+    if (walSize() > workerData.maxWalBytes) {
+      paused = true;
+      parentPort.postMessage({ pause: true });
+      return;
+    }
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); }
 }, workerData.everyMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+parentPort.on('message', (m) => {
+  if (m === 'go') {
+    try { db.pragma('wal_checkpoint(RESTART)'); } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); }
+    paused = false;
+    parentPort.postMessage({ resume: true });
+    return;
+  }
+  clearInterval(timer); db.close(); parentPort.close();
+});
 `;
+
+interface CheckpointMessage {
+  pause?: true;
+  resume?: true;
+  error?: string;
+}
 
 export class Checkpointer {
   private readonly worker: Worker;
+  private held: Promise<void> | undefined;
+  private release: (() => void) | undefined;
 
   constructor(path: string, everyMs: number, onError: (message: string) => void, maxWalBytes = 64 << 20) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(CODE, { eval: true, workerData: { module, path, everyMs, maxWalBytes } });
-    this.worker.on('message', (m: string) => onError(m));
-    this.worker.on('error', (e) => onError(e.message));
+    this.worker.on('message', (m: CheckpointMessage) => {
+      if (m.error !== undefined) onError(m.error);
+      if (m.pause) {
+        // This runs between two of this thread's transactions: none is open now.
+        this.held ??= new Promise<void>((r) => (this.release = r));
+        this.worker.postMessage('go');
+      }
+      if (m.resume) this.open();
+    });
+    this.worker.on('error', (e) => {
+      this.open();
+      onError(e.message);
+    });
+    this.worker.on('exit', () => this.open());
     this.worker.unref();
+  }
+
+  /** While a RESTART checkpoint runs: a promise to await before writing; otherwise undefined. */
+  get gate(): Promise<void> | undefined {
+    return this.held;
+  }
+
+  private open(): void {
+    this.release?.();
+    this.held = undefined;
+    this.release = undefined;
   }
 
   async stop(): Promise<void> {
@@ -41,5 +91,6 @@ export class Checkpointer {
     this.worker.postMessage('stop');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     await this.worker.terminate();
+    this.open();
   }
 }

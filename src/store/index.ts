@@ -9,10 +9,10 @@
  * an event and the alerts computed from it, or a rule run's alerts and its new state, are never
  * half there after a crash.
  */
-import { statSync } from 'node:fs';
+import { closeSync, fdatasync, openSync, statSync } from 'node:fs';
 import { AlertStore } from './alerts.js';
 import { Bookkeeping } from './bookkeeping.js';
-import { dbPath, openDb, type Db, type OpenOptions } from './db.js';
+import { dbPath, openDb, type Db, type OpenOptions, type SyncMode } from './db.js';
 import { EventStore } from './events.js';
 import { RuleStateStore } from './rule-state.js';
 
@@ -42,9 +42,16 @@ export class Store {
   readonly rules: RuleStateStore;
   readonly books: Bookkeeping;
 
+  /** The WAL file, opened for `fdatasync` by `txSynced` (sync full). */
+  private walFd: number | undefined;
+  /** The fdatasync in flight, and the one queued behind it (shared by every commit meanwhile). */
+  private syncing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
   private constructor(
     readonly db: Db,
     readonly dir: string,
+    readonly sync: SyncMode = 'full',
   ) {
     this.events = new EventStore(db);
     this.alerts = new AlertStore(db);
@@ -53,7 +60,7 @@ export class Store {
   }
 
   static open(dir: string, options: OpenOptions = {}): Store {
-    return new Store(openDb(dir, options), dir);
+    return new Store(openDb(dir, options), dir, options.sync ?? 'full');
   }
 
   get path(): string {
@@ -73,6 +80,50 @@ export class Store {
   tx<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * Like `tx`, but with `sync: 'full'` the commit does not fsync on this thread: the promise
+   * resolves once an `fdatasync` of the WAL, started after the commit on libuv's thread pool,
+   * has finished. Acknowledge only then. The thread meanwhile serves other requests, and commits
+   * that land while one fdatasync runs share the next one (group commit). The commit itself runs
+   * with `synchronous=NORMAL`, which SQLite keeps consistent after a power cut (it may only lose
+   * the newest commits: exactly those not yet acknowledged).
+   */
+  txSynced<T>(fn: () => T): { result: T; synced: Promise<void> } {
+    if (this.sync !== 'full' || this.db.inTransaction) return { result: this.tx(fn), synced: Promise.resolve() };
+    this.db.pragma('synchronous = NORMAL');
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+    return { result, synced: this.walSynced() };
+  }
+
+  /** Resolves when everything committed before the call is on disk. */
+  private walSynced(): Promise<void> {
+    // An fdatasync already running may have started before this commit: wait for the next one.
+    if (this.syncing)
+      return (this.queued ??= this.syncing.then(
+        () => this.startSync(),
+        () => this.startSync(),
+      ));
+    return this.startSync();
+  }
+
+  private startSync(): Promise<void> {
+    this.queued = undefined;
+    this.walFd ??= openSync(`${this.path}-wal`, 'r+');
+    const fd = this.walFd;
+    const p = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    this.syncing = p;
+    const clear = () => {
+      if (this.syncing === p) this.syncing = undefined;
+    };
+    p.then(clear, clear);
+    return p;
   }
 
   /** Bytes in use by the database (pages not on the free list), plus the WAL. */
@@ -130,6 +181,10 @@ export class Store {
   }
 
   close(): void {
+    if (this.walFd !== undefined) {
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
     if (this.db.open) {
       try {
         this.checkpoint('TRUNCATE');

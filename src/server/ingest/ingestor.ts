@@ -78,6 +78,8 @@ export class Ingestor {
   private readonly pool: PreparePool | undefined;
   private readonly setIngested: boolean;
   private specVersion = -1;
+  /** Awaited before each pooled transaction while the store must not be written (a WAL restart). */
+  writeGate: (() => Promise<void> | undefined) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -117,10 +119,12 @@ export class Ingestor {
       items.map((it) => ({ text: it.text, index: it.index, id: it.id, route: it.route ?? this.route(it.index) })),
       member,
     );
+    const gate = this.writeGate?.();
+    if (gate) await gate;
     const outcomes: ItemOutcome[] = new Array(items.length);
     const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
     this.normaliser.setTime(at);
-    this.store.tx(() => {
+    const { synced } = this.store.txSynced(() => {
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
         const p = prepared[i];
@@ -141,6 +145,7 @@ export class Ingestor {
       }
       this.finish(batch);
     });
+    await synced;
     return this.done(outcomes, batch);
   }
 
