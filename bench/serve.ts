@@ -6,11 +6,15 @@
  *
  *   npx tsx bench/serve.ts [--events 1000000] [--bulk 5000] [--connections 2] [--match 0.02] [--sync full|normal]
  *
+ * Also reports the server's CPU time per event, per thread (Linux /proc: the threads eqlite
+ * names, e.g. `eqlite-prepare`, the main thread, and the rest: V8's GC and compiler helpers).
+ * `EQLITE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the server (every thread).
+ *
  * The server runs in its own process (the built CLI when `dist/` exists, else through tsx); bulk
  * bodies are generated before the clock starts, so the client costs little CPU while measuring.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from './report.js';
@@ -95,6 +99,31 @@ function bulkBody(b: number, count: number, seed: number): { body: string; match
   return { body: s, matching };
 }
 
+/** CPU seconds per thread of a process, by thread name (the main thread is `main`). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let dirs: string[];
+  try {
+    dirs = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out; // not Linux, or the process is gone
+  }
+  for (const tid of dirs) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, close);
+      const f = stat.slice(close + 2).split(' ');
+      // utime and stime are fields 14 and 15 (1-based), in clock ticks (100 per second on Linux).
+      const s = (Number(f[11]) + Number(f[12])) / 100;
+      out.set(name, (out.get(name) ?? 0) + s);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -104,9 +133,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eqlite-bench-serve-'));
   const built = existsSync(join(root, 'dist/cli/main.js')) && existsSync(join(root, 'dist/server/index.js'));
   const entry = built ? [join(root, 'dist/cli/main.js')] : ['--import', 'tsx', join(root, 'src/cli/main.ts')];
-  const server = spawn(process.execPath, [...entry, 'serve', '--port', '0', '--data', dir, '--sync', SYNC], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const nodeArgs = (process.env.EQLITE_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(
+    process.execPath,
+    [...nodeArgs, ...entry, 'serve', '--port', '0', '--data', dir, '--sync', SYNC],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     server.stderr.on('data', (c: Buffer) => {
@@ -154,6 +188,7 @@ async function main(): Promise<void> {
   process.stdout.write(`sending over ${CONNECTIONS} connection(s)...\n`);
   let next = 0;
   let failed = 0;
+  const cpu0 = threadCpu(server.pid ?? 0);
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -167,11 +202,15 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/x-ndjson' },
         });
         const j = (await r.json()) as { errors: boolean };
-        if (r.status !== 200 || j.errors) failed++;
+        if (r.status !== 200 || j.errors) {
+          failed++;
+          if (failed === 1) process.stderr.write(`first failed bulk: ${r.status} ${JSON.stringify(j).slice(0, 300)}\n`);
+        }
       }
     }),
   );
   const ingestS = (performance.now() - t0) / 1000;
+  const cpu1 = threadCpu(server.pid ?? 0);
   await Promise.race([allAlerts, new Promise((r) => setTimeout(r, 30_000))]);
   const health = (await (await fetch(`${url}/api/health`)).json()) as {
     store: { events: number; alerts: number; bytes: number };
@@ -182,17 +221,31 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);
+  // Threads eqlite does not name are V8's helpers (GC, compiler) and libuv's: summed as `other`.
+  const perThread = new Map<string, number>();
+  for (const [name, s] of cpu1) {
+    const key = name === 'main' || name.startsWith('eqlite') ? name : 'other';
+    perThread.set(key, (perThread.get(key) ?? 0) + s - (cpu0.get(name) ?? 0));
+  }
+  const totalCpu = [...perThread.values()].reduce((a, b) => a + b, 0);
+  const us = (s: number) => ((s * 1e6) / EVENTS).toFixed(1);
+  const cpuLine = [...perThread]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${us(s)}`)
+    .join(', ');
   report(
     'Serve',
     `npx tsx bench/serve.ts --events ${EVENTS} --bulk ${BULK} --connections ${CONNECTIONS} --match ${MATCH} --sync ${SYNC}`,
     [
       `events sent:        ${EVENTS.toLocaleString('en')} in ${bulks.length} bulks of ${BULK} (${(bulks.reduce((n, b) => n + b.body.length, 0) / 1e6).toFixed(0)} MB), failed bulks: ${failed}`,
       `ingest:             ${(EVENTS / ingestS).toFixed(0)} events/s (${ingestS.toFixed(1)} s, acknowledged = durable, --sync ${SYNC})`,
+      `server CPU:         ${us(totalCpu)} µs/event (${cpuLine}; ${((totalCpu / ingestS) * 100).toFixed(0)}% of one core)`,
       `alerts:             ${latencies.length} on the stream, ${health.store.alerts} in the store, ${expected} expected`,
       `alert latency:      p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(0)} ms (bulk sent → alert on /api/stream)`,
       `store:              ${health.store.events.toLocaleString('en')} events, ${(health.store.bytes / 1e6).toFixed(0)} MB`,
     ],
   );
+  if (failed) process.stderr.write(`server log:\n${err.slice(-2000)}\n`);
   if (failed || health.store.alerts !== expected || health.store.events !== EVENTS) process.exitCode = 1;
 }
 
