@@ -101,24 +101,44 @@ export function queryFilters(
   return out;
 }
 
+/**
+ * For each query, the position in `queryFilters`' list of its first filter: its condition, or its
+ * first stage (stage `k` follows at `+ k`, then `until`).
+ */
+export function firstFilters(queries: ReadonlyArray<Pick<CompiledQuery, 'cond' | 'stages' | 'until'>>): number[] {
+  let n = 0;
+  return queries.map((q) => {
+    const first = n;
+    n += (q.cond ? 1 : 0) + q.stages.length + (q.until ? 1 : 0);
+    return first;
+  });
+}
+
 export class RuleIndex {
   private readonly fields: FieldIndex[] = [];
+  /** Filters (indexes into the constructor's list) without an exact key: in play for every event. */
+  private readonly alwaysFilters: number[];
   /** Rules that some filter without an exact leaf keeps in play for every event. */
   readonly always: number[];
+  /** The rule of each filter. */
+  private readonly ruleOf: Uint32Array;
   private readonly marks: Uint32Array;
+  private readonly filterMarks: Uint32Array;
   private epoch = 0;
 
   constructor(filters: IndexedFilter[], ruleCount: number) {
     const byKey = new Map<string, FieldIndex>();
+    const alwaysFilters: number[] = [];
     const always = new Set<number>();
-    const chosen: Array<{ rule: number; key: Key }> = [];
-    for (const f of filters) {
+    const chosen: Array<{ filter: number; key: Key }> = [];
+    filters.forEach((f, i) => {
       const keys = keySet(f.cond);
-      if (!keys) always.add(f.rule);
-      else for (const key of keys) chosen.push({ rule: f.rule, key });
-    }
-    for (const { rule, key } of chosen) {
-      if (always.has(rule)) continue;
+      if (!keys) {
+        alwaysFilters.push(i);
+        always.add(f.rule);
+      } else for (const key of keys) chosen.push({ filter: i, key });
+    });
+    for (const { filter, key } of chosen) {
       const d = key.def;
       const id = `${d.sourcePath}|${d.type}|${d.ignoreAbove ?? ''}|${String(d.nullValue ?? '')}`;
       let fi = byKey.get(id);
@@ -130,12 +150,15 @@ export class RuleIndex {
       const map = key.ci ? fi.ci : fi.cs;
       for (const v of key.values) {
         const list = map.get(v);
-        if (!list) map.set(v, [rule]);
-        else if (list[list.length - 1] !== rule) list.push(rule);
+        if (!list) map.set(v, [filter]);
+        else if (list[list.length - 1] !== filter) list.push(filter);
       }
     }
+    this.alwaysFilters = alwaysFilters;
     this.always = [...always].sort((a, b) => a - b);
+    this.ruleOf = Uint32Array.from(filters, (f) => f.rule);
     this.marks = new Uint32Array(ruleCount);
+    this.filterMarks = new Uint32Array(filters.length);
   }
 
   /** Number of fields looked up per event. */
@@ -143,16 +166,20 @@ export class RuleIndex {
     return this.fields.length;
   }
 
-  /** Rules that might match `doc`, each once, in no particular order. */
+  /**
+   * Rules that might match `doc`, each once, in no particular order. Until the next call,
+   * `mayMatch` tells which of their filters might.
+   */
   candidates(doc: Record<string, unknown>, out: number[] = []): number[] {
     out.length = 0;
     const e = ++this.epoch;
     if (e === 0xffffffff) {
       this.marks.fill(0);
+      this.filterMarks.fill(0);
       this.epoch = 1;
     }
     const ep = this.epoch;
-    this.mark(this.always, out, ep);
+    this.mark(this.alwaysFilters, out, ep);
     for (const fi of this.fields) {
       const v = fi.read(doc);
       if (v === undefined) continue;
@@ -162,19 +189,33 @@ export class RuleIndex {
     return out;
   }
 
+  /**
+   * Whether filter `f` (its index in the constructor's list) might hold for the document of the
+   * last `candidates` call; false proves it does not.
+   */
+  mayMatch(f: number): boolean {
+    return this.filterMarks[f] === this.epoch;
+  }
+
   private hit(fi: FieldIndex, v: string, out: number[], ep: number): void {
     if (fi.cs.size) this.mark(fi.cs.get(v), out, ep);
     if (fi.ci.size) this.mark(fi.ci.get(foldCase(v)), out, ep);
   }
 
-  /** Adds each rule of `list` not yet in `out` for this event. */
+  /** Marks each filter of `list`, and adds its rule to `out` if not there yet for this event. */
   private mark(list: number[] | undefined, out: number[], ep: number): void {
     if (!list) return;
+    const fm = this.filterMarks;
     const marks = this.marks;
-    for (const r of list)
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i];
+      if (fm[f] === ep) continue;
+      fm[f] = ep;
+      const r = this.ruleOf[f];
       if (marks[r] !== ep) {
         marks[r] = ep;
         out.push(r);
       }
+    }
   }
 }

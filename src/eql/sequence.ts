@@ -56,8 +56,16 @@ export interface StageVerdicts {
   until: KeyTuple[] | null;
 }
 
-/** The verdicts of every stage for `doc`, or null when no stage (nor until) accepts it. */
-export function stageVerdicts(q: CompiledQuery, doc: Record<string, unknown>): StageVerdicts | null {
+/**
+ * The verdicts of every stage for `doc`, or null when no stage (nor until) accepts it. `mayMatch`
+ * (stage index, `stages.length` for until), when given, has proved some filters false already
+ * (a rule index): those are not evaluated.
+ */
+export function stageVerdicts(
+  q: CompiledQuery,
+  doc: Record<string, unknown>,
+  mayMatch?: (stage: number) => boolean,
+): StageVerdicts | null {
   const all = q.stages;
   let stages: Array<KeyTuple[] | null> | undefined;
   let prevFilter: CompiledStage['filter'] | undefined;
@@ -67,13 +75,14 @@ export function stageVerdicts(q: CompiledQuery, doc: Record<string, unknown>): S
     // `runs` copies share one filter (query.ts): evaluated once.
     if (s.filter !== prevFilter) {
       prevFilter = s.filter;
-      prev = s.filter(doc) ? keyTuples(s.keys, doc) : null;
+      prev = (!mayMatch || mayMatch(i)) && s.filter(doc) ? keyTuples(s.keys, doc) : null;
       // A required key missing gives no tuple: the stage cannot use the event.
       if (prev && prev.length === 0) prev = null;
     }
     if (prev) (stages ??= new Array<KeyTuple[] | null>(all.length).fill(null))[i] = prev;
   }
-  const until = q.until && q.until.filter(doc) ? keyTuples(q.until.keys, doc) : null;
+  const until =
+    q.until && (!mayMatch || mayMatch(all.length)) && q.until.filter(doc) ? keyTuples(q.until.keys, doc) : null;
   const u = until && until.length ? until : null;
   if (!stages && !u) return null;
   return { stages: stages ?? new Array<KeyTuple[] | null>(all.length).fill(null), until: u };

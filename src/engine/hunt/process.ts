@@ -20,7 +20,7 @@ import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { encodeSeq } from './seq-store.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
-import { queryFilters, RuleIndex } from '../rule-index.js';
+import { firstFilters, queryFilters, RuleIndex } from '../rule-index.js';
 
 const BATCH_ITEMS = 256;
 const BLOCK = 4 << 20;
@@ -48,6 +48,7 @@ export class SegmentProcessor {
   private readonly all: Uint8Array;
   private readonly index: RuleIndex;
   private readonly candidates: number[] = [];
+  private readonly stageMay: Array<(stage: number) => boolean>;
   private readonly prefilter: LinePrefilter | undefined;
   private readonly ingested: IngestedPolicy;
   private seg = 0;
@@ -59,7 +60,11 @@ export class SegmentProcessor {
     private readonly emit: (b: Batch) => void,
   ) {
     this.all = new Uint8Array(rules.length).fill(1);
-    this.index = new RuleIndex(queryFilters(rules.map((r) => r.query)), rules.length);
+    const queries = rules.map((r) => r.query);
+    this.index = new RuleIndex(queryFilters(queries), rules.length);
+    // A sequence's stages the index proved false for an event are not evaluated.
+    const first = firstFilters(queries);
+    this.stageMay = first.map((f) => (k: number) => this.index.mayMatch(f + k));
     this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }
@@ -151,7 +156,7 @@ export class SegmentProcessor {
             this.batch.hits.push(hit);
           }
         } else if (q.kind === 'sequence') {
-          const v = stageVerdicts(q, doc);
+          const v = stageVerdicts(q, doc, this.stageMay[i]);
           const ts = v && q.timestamp.read(doc);
           if (v && ts) {
             let tb: Scalar | undefined;
