@@ -54,6 +54,8 @@ export class Checkpointer {
   private readonly worker: Worker;
   private held: Promise<void> | undefined;
   private release: (() => void) | undefined;
+  /** RESTART checkpoints done (writes were held for each). */
+  restarts = 0;
 
   constructor(path: string, everyMs: number, onError: (message: string) => void, maxWalBytes = 64 << 20) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -65,7 +67,10 @@ export class Checkpointer {
         this.held ??= new Promise<void>((r) => (this.release = r));
         this.worker.postMessage('go');
       }
-      if (m.resume) this.open();
+      if (m.resume) {
+        this.restarts++;
+        this.open();
+      }
     });
     this.worker.on('error', (e) => {
       this.open();

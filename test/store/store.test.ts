@@ -133,4 +133,29 @@ describe('Store', () => {
     expect(desc.map((r) => r.ts)).toEqual([1024, 1021, 1018, 1015, 1012, 1009, 1006, 1003, 1000]);
     store.close();
   });
+
+  it('insertMany answers as insert one by one: multi-row chunks, and row by row where an _id exists', () => {
+    const a = open().store;
+    const b = open().store;
+    // 100 new events (several chunks), then a resend of some (auto ids), explicit-id creates that
+    // conflict, an overwrite, and a duplicate inside the same batch.
+    const first = Array.from({ length: 100 }, (_, i) => ev(i, 1000 + i));
+    const second = [
+      ...Array.from({ length: 40 }, (_, i) => ev(200 + i, 2000 + i)),
+      ev(5, 1005),
+      ev(6, 1006, { autoId: false, op: 'create' }),
+      ev(7, 3000, { autoId: false, op: 'index', text: '{"n":7,"v":2}' }),
+      ev(300, 3001),
+      ev(300, 3001),
+    ];
+    for (const batch of [first, second]) {
+      const many = a.tx(() => a.events.insertMany(batch));
+      const one = b.tx(() => batch.map((e) => b.events.insert(e)));
+      expect(many).toEqual(one);
+    }
+    expect(a.events.count()).toBe(b.events.count());
+    expect([...a.events.all()].flat()).toEqual([...b.events.all()].flat());
+    a.close();
+    b.close();
+  });
 });

@@ -11,11 +11,12 @@
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import { eventIndex, timestampMs } from '../../rules/index.js';
 import type { EventDoc } from '../../sources/types.js';
-import { hostOf, type Store } from '../../store/index.js';
+import { hostOf, type InsertOutcome, type NewEvent, type Store } from '../../store/index.js';
 import type { ContinuousDetector } from '../detect/continuous.js';
 import type { StoredEvent } from '../detect/evaluate.js';
 import { Normaliser, ingestedText, routeForIndex, type RouteKind } from './normalise.js';
-import type { PreparePool } from './pool.js';
+import type { PrepareBatch, PreparePool } from './pool.js';
+import { FLAG_CANDIDATE, FLAG_NORMALISE, FLAG_OK, FLAG_SPLICED } from './prepare.js';
 import { autoId, splice } from './prepare.js';
 
 export interface IngestItem {
@@ -113,36 +114,88 @@ export class Ingestor {
       pool.setSpec(this.detector.spec());
       this.specVersion = this.detector.version;
     }
+    const n = items.length;
+    const batchIn: PrepareBatch = {
+      texts: new Array<string>(n),
+      indices: [],
+      routes: [],
+      indexOf: new Uint16Array(n),
+      ids: new Array<string | undefined>(n),
+    };
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      const key = it.route === undefined ? it.index : `${it.route}\0${it.index}`;
+      let k = seen.get(key);
+      if (k === undefined) {
+        k = batchIn.indices.length;
+        if (k > 0xffff) return this.ingest(items);
+        seen.set(key, k);
+        batchIn.indices.push(it.index);
+        batchIn.routes.push(it.route ?? this.route(it.index));
+      }
+      batchIn.indexOf[i] = k;
+      batchIn.texts[i] = it.text;
+      batchIn.ids[i] = it.id;
+    }
     const at = this.now();
     const member = this.setIngested ? `"event.ingested":"${ingestedText(at)}"` : undefined;
-    const prepared = await pool.prepare(
-      items.map((it) => ({ text: it.text, index: it.index, id: it.id, route: it.route ?? this.route(it.index) })),
-      member,
-    );
+    const p = await pool.prepare(batchIn, member);
     const gate = this.writeGate?.();
     if (gate) await gate;
-    const outcomes: ItemOutcome[] = new Array(items.length);
+    const outcomes: ItemOutcome[] = new Array(n);
     const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
     this.normaliser.setTime(at);
+    // Documents go to the store in chunks (EventStore.insertMany), in item order.
+    const rows: NewEvent[] = [];
+    const rowItems: number[] = [];
+    const flush = () => {
+      if (rows.length === 0) return;
+      const results = this.store.events.insertMany(rows);
+      for (let j = 0; j < rows.length; j++) {
+        const i = rowItems[j];
+        const e = rows[j];
+        outcomes[i] = this.record(items[i], e, results[j], batch, () =>
+          p.flags[i] & FLAG_CANDIDATE ? (JSON.parse(e.text) as EventDoc) : undefined,
+        );
+      }
+      rows.length = 0;
+      rowItems.length = 0;
+    };
     const { synced } = this.store.txSynced(() => {
-      for (let i = 0; i < items.length; i++) {
+      for (let i = 0; i < n; i++) {
         const it = items[i];
-        const p = prepared[i];
-        if (p.ok && p.normalise) outcomes[i] = this.one(it, batch);
-        else if (!p.ok)
+        const f = p.flags[i];
+        if (!(f & FLAG_OK)) {
           outcomes[i] = {
             ok: false,
             index: it.index,
             id: it.id,
             status: 400,
             type: 'mapper_parsing_exception',
-            reason: p.reason,
+            reason: p.reasons[i] ?? 'failed to parse',
           };
-        else
-          outcomes[i] = this.write(it, it.index, p.id, p.text, p.ts, p.ing, p.host, batch, () =>
-            p.candidate ? (JSON.parse(p.text) as EventDoc) : undefined,
-          );
+        } else if (f & FLAG_NORMALISE) {
+          flush();
+          outcomes[i] = this.one(it, batch);
+        } else {
+          const ts = p.ts[i];
+          const ing = p.ing[i];
+          rows.push({
+            id: p.ids[i],
+            index: it.index,
+            op: it.op,
+            autoId: it.id === undefined,
+            at,
+            ts: Number.isNaN(ts) ? null : ts,
+            ing: Number.isNaN(ing) ? null : ing,
+            host: p.hosts[i],
+            text: f & FLAG_SPLICED ? splice(it.text, member as string) : it.text,
+          });
+          rowItems.push(i);
+        }
       }
+      flush();
       this.finish(batch);
     });
     await synced;
@@ -226,17 +279,19 @@ export class Ingestor {
     batch: Batch,
     docFor: () => EventDoc | undefined,
   ): ItemOutcome {
-    const r = this.store.events.insert({
-      id,
-      index,
-      op: it.op,
-      autoId: it.id === undefined,
-      at: batch.at,
-      ts,
-      ing,
-      host,
-      text,
-    });
+    const e: NewEvent = { id, index, op: it.op, autoId: it.id === undefined, at: batch.at, ts, ing, host, text };
+    return this.record(it, e, this.store.events.insert(e), batch, docFor);
+  }
+
+  /** The outcome of storing one event, and the batch's bookkeeping. */
+  private record(
+    it: IngestItem,
+    e: NewEvent,
+    r: InsertOutcome,
+    batch: Batch,
+    docFor: () => EventDoc | undefined,
+  ): ItemOutcome {
+    const { index, id } = e;
     if (r.result === 'conflict') {
       return {
         ok: false,

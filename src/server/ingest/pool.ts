@@ -4,12 +4,22 @@
  * Workers run the compiled JavaScript, or the TypeScript sources through tsx (tests, `npx tsx`).
  */
 import { Worker } from 'node:worker_threads';
-import type { CandidateSpec, PrepareInput, Prepared } from './prepare.js';
+
+import type { CandidateSpec, PreparedColumns } from './prepare.js';
 import type { PrepareRequest, PrepareResponse } from './prepare-worker.js';
+
+/** A batch for the pool: document texts, and per document its index, route and explicit `_id`. */
+export interface PrepareBatch {
+  texts: string[];
+  indices: string[];
+  routes: Array<string | undefined>;
+  indexOf: Uint16Array;
+  ids: Array<string | undefined>;
+}
 
 export class PreparePool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, (out: Prepared[]) => void>();
+  private readonly pending = new Map<number, (out: PreparedColumns | undefined) => void>();
   private seq = 0;
   private specSent = new WeakSet<Worker>();
   private spec: CandidateSpec = { always: true, rules: [] };
@@ -40,7 +50,7 @@ export class PreparePool {
         this.broken = true;
         for (const [seq, done] of this.pending) {
           this.pending.delete(seq);
-          done([]);
+          done(undefined);
         }
         process.stderr.write(
           `eqlite serve: prepare worker failed (${why}); preparing on the main thread from now on\n`,
@@ -59,33 +69,68 @@ export class PreparePool {
     this.specSent = new WeakSet();
   }
 
-  /** Prepares items in parallel; results in item order. */
-  async prepare(items: PrepareInput[], ingestedMember: string | undefined): Promise<Prepared[]> {
+  /** Prepares a batch in parallel; results in document order. */
+  async prepare(batch: PrepareBatch, ingestedMember: string | undefined): Promise<PreparedColumns> {
     const n = this.workers.length;
-    const per = Math.ceil(items.length / n);
+    const total = batch.texts.length;
+    const per = Math.ceil(total / n);
     const parts = await Promise.all(
       this.workers.map((w, i) => {
-        const slice = items.slice(i * per, (i + 1) * per);
-        if (slice.length === 0) return Promise.resolve([] as Prepared[]);
+        const from = i * per;
+        const to = Math.min(total, from + per);
+        if (from >= to) return Promise.resolve(undefined);
         const seq = this.seq++;
-        const msg: PrepareRequest = { seq, items: slice, ingestedMember };
+        const whole = from === 0 && to === total;
+        const msg: PrepareRequest = {
+          seq,
+          texts: whole ? batch.texts : batch.texts.slice(from, to),
+          indices: batch.indices,
+          routes: batch.routes,
+          indexOf: whole ? batch.indexOf : batch.indexOf.subarray(from, to),
+          ids: whole ? batch.ids : batch.ids.slice(from, to),
+          ingestedMember,
+        };
         if (!this.specSent.has(w)) {
           msg.spec = this.spec;
           this.specSent.add(w);
         }
-        return new Promise<Prepared[]>((resolve) => {
+        return new Promise<PreparedColumns | undefined>((resolve) => {
           this.pending.set(seq, resolve);
           w.postMessage(msg);
         });
       }),
     );
-    const out = parts.flat();
-    if (out.length !== items.length) throw new Error('a prepare worker failed');
-    return out;
+    const done = parts.filter((p): p is PreparedColumns => p !== undefined);
+    if (done.reduce((k, p) => k + p.flags.length, 0) !== total) throw new Error('a prepare worker failed');
+    return done.length === 1 ? done[0] : concatColumns(done, total);
   }
 
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function concatColumns(parts: PreparedColumns[], total: number): PreparedColumns {
+  const out: PreparedColumns = {
+    flags: new Uint8Array(total),
+    ids: [],
+    ts: new Float64Array(total),
+    ing: new Float64Array(total),
+    hosts: [],
+    reasons: [],
+  };
+  let at = 0;
+  for (const p of parts) {
+    out.flags.set(p.flags, at);
+    out.ts.set(p.ts, at);
+    out.ing.set(p.ing, at);
+    for (let i = 0; i < p.flags.length; i++) {
+      out.ids.push(p.ids[i]);
+      out.hosts.push(p.hosts[i]);
+      out.reasons.push(p.reasons[i]);
+    }
+    at += p.flags.length;
+  }
+  return out;
 }

@@ -1,18 +1,27 @@
-/** Worker thread of the prepare pool (pool.ts): prepares batches of documents. */
+/**
+ * Worker thread of the prepare pool (pool.ts): prepares batches of documents. Requests and
+ * answers are columns (arrays of strings, typed arrays), not an object per document, and the
+ * answer carries no document text: copying objects between threads cost more than preparing them.
+ */
 import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { compileSpec, prepare, type CandidateSpec, type PrepareInput, type Prepared } from './prepare.js';
+import {
+  compileSpec,
+  prepareColumns,
+  type CandidateSpec,
+  type CompiledSpec,
+  type PrepareColumnsInput,
+  type PreparedColumns,
+} from './prepare.js';
 
-export interface PrepareRequest {
+export interface PrepareRequest extends PrepareColumnsInput {
   seq: number;
-  items: PrepareInput[];
-  ingestedMember: string | undefined;
   spec?: CandidateSpec;
 }
 
 export interface PrepareResponse {
   seq: number;
-  out: Prepared[];
+  out: PreparedColumns;
 }
 
 /** Names the calling thread (Linux), so `top -H` and the bench tell eqlite's threads apart. */
@@ -26,9 +35,8 @@ export function nameThread(name: string): void {
 
 if (parentPort) nameThread('eqlite-prepare');
 
-let spec: CandidateSpec = { always: true, rules: [] };
+let spec: CompiledSpec = compileSpec({ always: true, rules: [] });
 parentPort?.on('message', (m: PrepareRequest) => {
   if (m.spec) spec = compileSpec(m.spec);
-  const out = m.items.map((it) => prepare(it, m.ingestedMember, spec));
-  parentPort?.postMessage({ seq: m.seq, out } satisfies PrepareResponse);
+  parentPort?.postMessage({ seq: m.seq, out: prepareColumns(m, spec) } satisfies PrepareResponse);
 });

@@ -39,13 +39,25 @@ export type Prepared =
       ok: true;
       normalise?: false;
       id: string;
-      text: string;
+      /** `ingestedMember` must be spliced into the text (`splice`): the document had no `event.ingested`. */
+      spliced: boolean;
       ts: number | null;
       ing: number | null;
       host: string | null;
       candidate: boolean;
     }
   | { ok: false; reason: string };
+
+/** One group of a compiled spec: true when the text holds one of its values. */
+interface GroupTest {
+  ci: boolean;
+  test: (hay: string) => boolean;
+}
+
+export interface CompiledSpec {
+  always: boolean;
+  rules: GroupTest[][];
+}
 
 /**
  * A document's `_id` from its index, bytes and event time: 20 base64url characters (the length of
@@ -101,25 +113,41 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** JSON-escaped literals, lower-cased where the comparison folds case. */
-export function compileSpec(spec: CandidateSpec): CandidateSpec {
+const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * JSON-escaped literals, lower-cased where the comparison folds case. A group of a few values is
+ * searched with `includes`, a larger one with one alternation (a single pass over the text: a
+ * third of the cost of forty `includes` on the founding rule's command-line group). Groups that
+ * need no lower-cased copy of the text are tried first.
+ */
+export function compileSpec(spec: CandidateSpec): CompiledSpec {
   const esc = (s: string) => JSON.stringify(s).slice(1, -1);
+  const group = (g: LiteralNeed): GroupTest => {
+    const values = g.values.map((v) => (g.ci ? esc(v).toLowerCase() : esc(v)));
+    if (values.length <= 2) return { ci: g.ci, test: (hay) => values.some((v) => hay.includes(v)) };
+    const re = new RegExp(values.map((v) => v.replace(REGEXP_SPECIAL, '\\$&')).join('|'));
+    return { ci: g.ci, test: (hay) => re.test(hay) };
+  };
   return {
     always: spec.always,
     rules: spec.rules.map((groups) =>
-      groups.map((g) => ({ ci: g.ci, values: g.values.map((v) => (g.ci ? esc(v).toLowerCase() : esc(v))) })),
+      groups
+        .map(group)
+        .map((g, i) => ({ g, key: (g.ci ? 1000 : 0) + groups[i].values.length }))
+        .sort((a, b) => a.key - b.key)
+        .map((x) => x.g),
     ),
   };
 }
 
-export function isCandidate(text: string, spec: CandidateSpec): boolean {
+export function isCandidate(text: string, spec: CompiledSpec): boolean {
   if (spec.always || text.includes('\\u')) return true;
   let lowered: string | undefined;
   for (const groups of spec.rules) {
     let all = true;
     for (const g of groups) {
-      const hay = g.ci ? (lowered ??= text.toLowerCase()) : text;
-      if (!g.values.some((v) => hay.includes(v))) {
+      if (!g.test(g.ci ? (lowered ??= text.toLowerCase()) : text)) {
         all = false;
         break;
       }
@@ -129,11 +157,31 @@ export function isCandidate(text: string, spec: CandidateSpec): boolean {
   return false;
 }
 
+let lastMember: string | undefined;
+let lastSpec: CompiledSpec | undefined;
+let lastMatters = false;
+
+/**
+ * Whether some literal occurs inside the spliced `event.ingested` member. Almost never: then the
+ * received text alone decides (a literal cannot span the member's quotes, which literals would
+ * hold escaped), and the spliced copy is not made.
+ */
+function memberMatters(member: string | undefined, spec: CompiledSpec): boolean {
+  if (member === undefined) return false;
+  if (member !== lastMember || spec !== lastSpec) {
+    lastMember = member;
+    lastSpec = spec;
+    const lowered = member.toLowerCase();
+    lastMatters = spec.rules.some((groups) => groups.some((g) => g.test(g.ci ? lowered : member)));
+  }
+  return lastMatters;
+}
+
 /**
  * Prepares one document. `ingestedMember` is `"event.ingested":"…"` (or undefined when the
  * server must not add it); `spec` must come from `compileSpec`.
  */
-export function prepare(input: PrepareInput, ingestedMember: string | undefined, spec: CandidateSpec): Prepared {
+export function prepare(input: PrepareInput, ingestedMember: string | undefined, spec: CompiledSpec): Prepared {
   let doc: unknown;
   try {
     doc = JSON.parse(input.text);
@@ -149,11 +197,11 @@ export function prepare(input: PrepareInput, ingestedMember: string | undefined,
   ) {
     return { ok: true, normalise: true };
   }
-  let text = input.text;
   let ing = nested(doc, 'event', 'ingested');
   const ev = doc.event;
+  let spliced = false;
   if (ingestedMember !== undefined && ing === undefined && (ev === undefined || isObject(ev))) {
-    text = splice(text, ingestedMember);
+    spliced = true;
     ing = ingestedMember.slice(ingestedMember.indexOf(':') + 2, -1);
   }
   const host =
@@ -162,10 +210,74 @@ export function prepare(input: PrepareInput, ingestedMember: string | undefined,
   return {
     ok: true,
     id: input.id ?? autoId(input.index, input.text, ts),
-    text,
+    spliced,
     ts,
     ing: timeOf(ing),
     host,
-    candidate: isCandidate(text, spec),
+    candidate: isCandidate(
+      spliced && memberMatters(ingestedMember, spec) ? splice(input.text, ingestedMember as string) : input.text,
+      spec,
+    ),
   };
+}
+
+/** Per document: `FLAG_OK`, else an error (`reasons`); `FLAG_NORMALISE`: the main thread does it all. */
+export const FLAG_OK = 1;
+export const FLAG_NORMALISE = 2;
+export const FLAG_SPLICED = 4;
+export const FLAG_CANDIDATE = 8;
+
+/** Prepared documents in columns (`NaN` for a null time). */
+export interface PreparedColumns {
+  flags: Uint8Array;
+  ids: string[];
+  ts: Float64Array;
+  ing: Float64Array;
+  hosts: Array<string | null>;
+  reasons: Array<string | undefined>;
+}
+
+/** A batch to prepare, in columns: texts, and per text the position of its index, route and `_id`. */
+export interface PrepareColumnsInput {
+  texts: string[];
+  indices: string[];
+  routes: Array<string | undefined>;
+  indexOf: Uint16Array;
+  /** Explicit `_id`s (sparse; undefined: derive one). */
+  ids: Array<string | undefined>;
+  ingestedMember: string | undefined;
+}
+
+export function prepareColumns(m: PrepareColumnsInput, spec: CompiledSpec): PreparedColumns {
+  const n = m.texts.length;
+  const out: PreparedColumns = {
+    flags: new Uint8Array(n),
+    ids: new Array<string>(n).fill(''),
+    ts: new Float64Array(n),
+    ing: new Float64Array(n),
+    hosts: new Array<string | null>(n).fill(null),
+    reasons: new Array<string | undefined>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const k = m.indexOf[i];
+    const p = prepare(
+      { text: m.texts[i], index: m.indices[k], id: m.ids[i], route: m.routes[k] },
+      m.ingestedMember,
+      spec,
+    );
+    if (!p.ok) {
+      out.reasons[i] = p.reason;
+      continue;
+    }
+    if (p.normalise) {
+      out.flags[i] = FLAG_OK | FLAG_NORMALISE;
+      continue;
+    }
+    out.flags[i] = FLAG_OK | (p.spliced ? FLAG_SPLICED : 0) | (p.candidate ? FLAG_CANDIDATE : 0);
+    out.ids[i] = p.id;
+    out.ts[i] = p.ts ?? NaN;
+    out.ing[i] = p.ing ?? NaN;
+    out.hosts[i] = p.host;
+  }
+  return out;
 }

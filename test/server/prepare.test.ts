@@ -1,0 +1,58 @@
+/** The ingest prefilter: compiled groups (includes, or one alternation for large groups) decide as plain substring tests do. */
+import { describe, expect, it } from 'vitest';
+import { compileSpec, isCandidate, prepare, type CandidateSpec } from '../../src/server/ingest/prepare.js';
+
+function naive(text: string, spec: CandidateSpec): boolean {
+  if (spec.always || text.includes('\\u')) return true;
+  const esc = (s: string) => JSON.stringify(s).slice(1, -1);
+  return spec.rules.some((groups) =>
+    groups.every((g) =>
+      g.values.some((v) => (g.ci ? text.toLowerCase().includes(esc(v).toLowerCase()) : text.includes(esc(v)))),
+    ),
+  );
+}
+
+describe('candidate prefilter', () => {
+  const spec: CandidateSpec = {
+    always: false,
+    rules: [
+      [
+        { values: ['process'], ci: false },
+        { values: ['cmd.exe'], ci: true },
+        {
+          values: ['wscript.exe', ').run(', 'c:\\temp\\', 'cls&cls', ' &&s^et', '[a-z]+', 'a|b', '$x', 'ping'],
+          ci: true,
+        },
+      ],
+      [{ values: ['Kelvin K'], ci: true }],
+    ],
+  };
+  const compiled = compileSpec(spec);
+  const texts = [
+    '{"process":{"name":"CMD.EXE","command_line":"WScript.exe x"}}',
+    '{"process":{"name":"cmd.exe","command_line":"x).Run(y"}}',
+    '{"process":{"name":"cmd.exe","command_line":"C:\\\\Temp\\\\a"}}',
+    '{"process":{"name":"cmd.exe","command_line":"cls&cls"}}',
+    '{"process":{"name":"cmd.exe","command_line":"a &&S^ET"}}',
+    '{"process":{"name":"cmd.exe","command_line":"[A-Z]+"}}',
+    '{"process":{"name":"cmd.exe","command_line":"ab"}}',
+    '{"process":{"name":"cmd.exe","command_line":"a|b $X"}}',
+    '{"process":{"name":"cmd.exe","command_line":"notepad"}}',
+    '{"process":{"name":"powershell.exe","command_line":"ping"}}',
+    '{"Process":{"name":"cmd.exe","command_line":"ping"}}',
+    '{"x":"kelvin \u212a"}',
+    '{"x":"\\u0041"}',
+  ];
+  it('decides as substring tests on the (lower-cased) text do', () => {
+    for (const t of texts) expect(isCandidate(t, compiled), t).toBe(naive(t, spec));
+    expect(texts.filter((t) => isCandidate(t, compiled)).length).toBeGreaterThan(4);
+  });
+
+  it('a literal inside the spliced event.ingested member still counts', () => {
+    const s = compileSpec({ always: false, rules: [[{ values: ['2026-01-02'], ci: false }]] });
+    const p = prepare({ text: '{"a":1}', index: 'logs-x-default' }, '"event.ingested":"2026-01-02T00:00:00Z"', s);
+    expect(p.ok && !p.normalise && p.spliced && p.candidate).toBe(true);
+    const q = prepare({ text: '{"a":1}', index: 'logs-x-default' }, '"event.ingested":"2027-01-02T00:00:00Z"', s);
+    expect(q.ok && !q.normalise && q.candidate).toBe(false);
+  });
+});
