@@ -212,6 +212,7 @@ export function cacheDocument(doc: object): void {
 
 export function releaseDocument(): void {
   cachedDoc = undefined;
+  dotsDoc = undefined;
 }
 
 /** `access` with a one-entry memo that is used only for the document given to `cacheDocument`. */
@@ -230,9 +231,47 @@ export function memoAccessor(
   };
 }
 
+/** Whether any object in `node` has a key with a dot (a flattened field name). */
+function hasDottedKeys(node: unknown): boolean {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const x: unknown = node[i];
+      if (x !== null && typeof x === 'object' && hasDottedKeys(x)) return true;
+    }
+    return false;
+  }
+  const obj = node as Record<string, unknown>;
+  for (const k in obj) {
+    if (k.includes('.')) return true;
+    const v = obj[k];
+    if (v !== null && typeof v === 'object' && hasDottedKeys(v)) return true;
+  }
+  return false;
+}
+
+let dotsDoc: object | undefined;
+let dotsEpoch = NaN;
+let dots = true;
+
+/**
+ * False when `doc` is the cached document and no key in it has a dot: a path the nested walk
+ * does not find, without crossing an array, is then missing (known once per document, so the
+ * fields most rules test and most events lack cost no dotted-key search).
+ */
+function mayHaveDottedKeys(doc: object): boolean {
+  if (doc !== cachedDoc) return true;
+  if (dotsEpoch !== cacheEpoch || dotsDoc !== doc) {
+    dots = hasDottedKeys(doc);
+    dotsEpoch = cacheEpoch;
+    dotsDoc = doc;
+  }
+  return dots;
+}
+
 /**
  * A fast accessor for one field path: tries the plain nested walk first and falls back to the
- * full dotted-key search only when the nested walk finds nothing.
+ * full dotted-key search only when the nested walk finds nothing (and, for the cached document,
+ * only if it has dotted keys or the walk met an array).
  * Returns the raw leaf: undefined, a scalar, null, or an array (possibly of objects for odd data).
  */
 export function makeAccessor(path: string): (doc: Record<string, unknown>) => unknown {
@@ -241,6 +280,8 @@ export function makeAccessor(path: string): (doc: Record<string, unknown>) => un
   // Nulls are kept so that `null_value` mappings can see them; leaves skip them otherwise.
   // Missing fields are the common case here, so nothing is allocated unless several values exist.
   const slowMaybe = (doc: Record<string, unknown>): unknown => find(doc, keys, 0);
+  /** The walk stopped at `at` (missing, null or a scalar, not an array). */
+  const missing = (doc: Record<string, unknown>): unknown => (mayHaveDottedKeys(doc) ? find(doc, keys, 0) : undefined);
   if (parts.length === 1) {
     const k = parts[0];
     return (doc) => {
@@ -252,33 +293,37 @@ export function makeAccessor(path: string): (doc: Record<string, unknown>) => un
     const [a, b] = parts;
     return (doc) => {
       const o = doc[a];
-      if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+      if (o !== null && typeof o === 'object') {
+        if (Array.isArray(o)) return slowMaybe(doc);
         const v = (o as Record<string, unknown>)[b];
         if (v !== undefined) return v;
       }
-      return slowMaybe(doc);
+      return missing(doc);
     };
   }
   if (parts.length === 3) {
     const [a, b, c] = parts;
     return (doc) => {
       const o = doc[a];
-      if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+      if (o !== null && typeof o === 'object') {
+        if (Array.isArray(o)) return slowMaybe(doc);
         const p = (o as Record<string, unknown>)[b];
-        if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+        if (p !== null && typeof p === 'object') {
+          if (Array.isArray(p)) return slowMaybe(doc);
           const v = (p as Record<string, unknown>)[c];
           if (v !== undefined) return v;
         }
       }
-      return slowMaybe(doc);
+      return missing(doc);
     };
   }
   return (doc) => {
     let o: unknown = doc;
     for (let i = 0; i < parts.length; i++) {
-      if (o === null || typeof o !== 'object' || Array.isArray(o)) return slowMaybe(doc);
+      if (o === null || typeof o !== 'object') return missing(doc);
+      if (Array.isArray(o)) return slowMaybe(doc);
       o = (o as Record<string, unknown>)[parts[i]];
-      if (o === undefined) return slowMaybe(doc);
+      if (o === undefined) return missing(doc);
     }
     return o;
   };

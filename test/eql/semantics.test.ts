@@ -2,7 +2,7 @@
  * Behaviour pinned by SEMANTICS.md (sections cited in test names) and Elasticsearch's own tests.
  */
 import { describe, expect, it } from 'vitest';
-import { EqlError, compileQuery } from '../../src/eql/index.js';
+import { EqlError, cacheDocument, compileQuery, releaseDocument } from '../../src/eql/index.js';
 import { mapping, matcher, which } from './helpers.js';
 
 const cat = { event: { category: 'process' } };
@@ -149,6 +149,34 @@ describe('documents: nested objects and dotted keys are the same field', () => {
     expect(f({ event: { category: 'process' }, process: { parent: { name: 'explorer.exe' } } })).toBe(true);
     expect(f({ 'event.category': 'process', 'process.parent.name': 'explorer.exe' })).toBe(true);
     expect(f({ event: { category: ['process'] }, process: { 'parent.name': 'explorer.exe' } })).toBe(true);
+  });
+  it('reads them the same while a document is cached (a path missing from a document without dotted keys is not searched)', () => {
+    const g = matcher('process where process.parent.pe.original_file_name == "x.exe"');
+    const docs: Array<[Record<string, unknown>, boolean]> = [
+      [{ event: { category: 'process' }, process: { parent: { pe: { original_file_name: 'x.exe' } } } }, true],
+      [{ event: { category: 'process' }, process: { parent: { name: 'x.exe' } } }, false],
+      [{ event: { category: 'process' }, process: { 'parent.pe': { original_file_name: 'x.exe' } } }, true],
+      [
+        { event: { category: 'process' }, process: { parent: { name: 'a' }, 'parent.pe.original_file_name': 'x.exe' } },
+        true,
+      ],
+      [{ event: { category: 'process' }, 'process.parent': { pe: { original_file_name: 'x.exe' } } }, true],
+      [{ event: { category: 'process' }, process: [{ parent: { pe: { original_file_name: 'x.exe' } } }] }, true],
+      [{ event: { category: 'process' }, process: { parent: [{ pe: { original_file_name: 'x.exe' } }] } }, true],
+      [{ event: { category: 'process' }, process: { parent: 'x.exe' } }, false],
+      [{ event: { category: 'process' }, process: { parent: { pe: null } } }, false],
+    ];
+    for (const [doc, expected] of docs) {
+      expect(g(doc)).toBe(expected);
+      cacheDocument(doc);
+      try {
+        expect(g(doc)).toBe(expected);
+        // Other documents are read afresh while one is cached.
+        expect(g({ event: { category: 'process' }, 'process.parent.pe.original_file_name': 'x.exe' })).toBe(true);
+      } finally {
+        releaseDocument();
+      }
+    }
   });
 });
 
