@@ -187,7 +187,9 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     });
   }
 
-  // File line numbers for hits and problems inside split NDJSON ranges.
+  // In input order whatever thread read them first, so the same event read twice (overlapping
+  // inputs) always keeps the same source. File line numbers for hits inside split NDJSON ranges.
+  pendingHits.sort((a, b) => a.seg - b.seg || a.rec - b.rec);
   for (const h of pendingHits) {
     if (h.loc.line !== undefined) h.loc = { ...h.loc, line: h.loc.line + bases.base(h.seg) };
     opts.onHit(h);
