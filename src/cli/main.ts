@@ -7,7 +7,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-buildProgram()
+buildProgram(process.argv.slice(2))
   .then((program) => program.parseAsync(process.argv))
   .catch((err: unknown) => {
     process.stderr.write(`eqlite: ${err instanceof Error ? err.message : String(err)}\n`);

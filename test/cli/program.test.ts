@@ -8,3 +8,20 @@ describe('cli program', () => {
     expect(program.version()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('cli start-up', () => {
+  const names = (p: { commands: ReadonlyArray<{ name(): string }> }) => p.commands.map((c) => c.name()).sort();
+
+  it('registers only the subcommand it runs, so hunt does not load the server', async () => {
+    expect(names(await buildProgram(['hunt', 'logs/', '--threads', '2']))).toEqual(['hunt']);
+    expect(names(await buildProgram(['--no-color', 'serve']))).toEqual(['serve']);
+  });
+
+  it('registers every command for help, version and unknown names, so they are all listed', async () => {
+    const all = ['dump', 'hunt', 'query', 'rules', 'serve', 'validate'];
+    expect(names(await buildProgram([]))).toEqual(all);
+    expect(names(await buildProgram(['--help']))).toEqual(all);
+    expect(names(await buildProgram(['hnut']))).toEqual(all);
+    expect(names(await buildProgram(['toString']))).toEqual(all);
+  });
+});

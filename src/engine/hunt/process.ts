@@ -52,6 +52,8 @@ export class SegmentProcessor {
   private readonly prefilter: LinePrefilter | undefined;
   private readonly ingested: IngestedPolicy;
   private seg = 0;
+  /** The current segment's file: ordered-stage events located in it are sent without it. */
+  private segFile: string | undefined;
   private rec = 0;
 
   constructor(
@@ -194,12 +196,13 @@ export class SegmentProcessor {
       else s.text = text ?? JSON.stringify(doc);
       const b = this.batch.seq;
       b.keys.push(t.ms, t.ns, this.seg, rec);
-      b.lines.push(encodeSeq(s));
+      b.lines.push(encodeSeq(s, this.segFile));
     }
   }
 
   async run(segment: Segment): Promise<SegmentDone> {
     this.seg = segment.id;
+    this.segFile = segment.file;
     this.rec = 0;
     const done: SegmentDone = { seg: segment.id, file: segment.file, format: segment.format };
     if (segment.format === 'evtx' && segment.firstChunk !== undefined) {

@@ -111,7 +111,10 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     sequenceDrops: 0,
     outOfOrder: 0,
   };
-  const store = new SeqStore(opts.seqMemory);
+  const store = new SeqStore(
+    opts.seqMemory,
+    segments.map((s) => s.file),
+  );
   const bases = new LineBases(segments);
   // Hits and problems in split ranges wait until line bases are known.
   const pendingHits: EventHit[] = [];

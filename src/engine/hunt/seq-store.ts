@@ -80,14 +80,34 @@ function tuplesOf(j: TuplesJson): KeyTuple[] | null {
   return out;
 }
 
-type VerdictJson = [number, number, [Scalar] | null, TuplesJson[], TuplesJson] | null;
+type VerdictJson = [number | null, number, [Scalar] | null, TuplesJson[], TuplesJson] | null;
+
+/** A location in its segment's file: line, byte offset, record (the file is the segment's). */
+type LocJson = [number | null, number | null, number | string | null];
+
+function locJson(loc: SeqEvent['loc'], segmentFile: string | undefined): SeqEvent['loc'] | LocJson {
+  if (loc.file !== segmentFile) return loc;
+  for (const k in loc) if (k !== 'file' && k !== 'line' && k !== 'offset' && k !== 'record') return loc;
+  return [loc.line ?? null, loc.offset ?? null, loc.record ?? null];
+}
+
+function locOf(j: SeqEvent['loc'] | LocJson, seg: number, files: readonly string[] | undefined): SeqEvent['loc'] {
+  if (!Array.isArray(j)) return j;
+  const file = files?.[seg];
+  if (file === undefined) throw new Error(`no file for segment ${seg}`);
+  const loc: SeqEvent['loc'] = { file };
+  if (j[0] !== null) loc.line = j[0];
+  if (j[1] !== null) loc.offset = j[1];
+  if (j[2] !== null) loc.record = j[2];
+  return loc;
+}
 
 /**
  * One line for an event: its fields and verdicts as a JSON array (join keys keep their values
  * only; bigints and numbers JSON cannot spell are tagged), then, when the event carries its text,
  * a tab and the text. JSON text never holds a raw tab or newline, so both delimit safely.
  */
-export function encodeSeq(e: SeqEvent): string {
+export function encodeSeq(e: SeqEvent, segmentFile?: string): string {
   const odd = { found: false };
   const verdicts: VerdictJson[] = new Array<VerdictJson>(e.verdicts.length);
   for (let k = 0; k < e.verdicts.length; k++) {
@@ -99,7 +119,15 @@ export function encodeSeq(e: SeqEvent): string {
     const stages: TuplesJson[] = new Array<TuplesJson>(v.stages.length);
     for (let s = 0; s < v.stages.length; s++) stages[s] = tuplesJson(v.stages[s], odd);
     if (typeof v.tb === 'number' && !plainNumber(v.tb)) odd.found = true;
-    verdicts[k] = [v.ms, v.ns, v.tb === undefined ? null : [v.tb], stages, tuplesJson(v.until, odd)];
+    // Most rules order by the event's own @timestamp: its time is then not written again.
+    const same = v.ms === e.ms && v.ns === e.ns;
+    verdicts[k] = [
+      same ? null : v.ms,
+      same ? 0 : v.ns,
+      v.tb === undefined ? null : [v.tb],
+      stages,
+      tuplesJson(v.until, odd),
+    ];
   }
   const head = [
     e.ms === -Infinity ? null : e.ms,
@@ -108,7 +136,7 @@ export function encodeSeq(e: SeqEvent): string {
     e.rec,
     e.index ?? null,
     e.id ?? null,
-    e.loc,
+    locJson(e.loc, segmentFile),
     e.len ?? null,
     e.rules,
     verdicts,
@@ -126,7 +154,8 @@ export function encodeSeq(e: SeqEvent): string {
   return e.text === undefined ? json : json + '\t' + e.text;
 }
 
-export function decodeSeq(line: string): SeqEvent {
+/** The inverse of `encodeSeq`; `files` gives each segment's file (for locations written without it). */
+export function decodeSeq(line: string, files?: readonly string[]): SeqEvent {
   const tab = line.indexOf('\t');
   const headText = tab < 0 ? line : line.slice(0, tab);
   const tagged = headText.includes('"$bigint"') || headText.includes('"$num"');
@@ -139,11 +168,12 @@ export function decodeSeq(line: string): SeqEvent {
     number,
     string | null,
     string | null,
-    SeqEvent['loc'],
+    SeqEvent['loc'] | LocJson,
     number | null,
     number[],
     VerdictJson[],
   ];
+  const time = ms ?? -Infinity;
   const verdicts: Array<RuleVerdict | null> = new Array<RuleVerdict | null>(vs.length);
   for (let k = 0; k < vs.length; k++) {
     const v = vs[k];
@@ -153,11 +183,14 @@ export function decodeSeq(line: string): SeqEvent {
     }
     const stages: Array<KeyTuple[] | null> = new Array<KeyTuple[] | null>(v[3].length);
     for (let s = 0; s < stages.length; s++) stages[s] = tuplesOf(v[3][s]);
-    const r: RuleVerdict = { stages, until: tuplesOf(v[4]), ms: v[0], ns: v[1] };
+    const r: RuleVerdict =
+      v[0] === null
+        ? { stages, until: tuplesOf(v[4]), ms: time, ns }
+        : { stages, until: tuplesOf(v[4]), ms: v[0], ns: v[1] };
     if (v[2]) r.tb = v[2][0];
     verdicts[k] = r;
   }
-  const e: SeqEvent = { rules, verdicts, loc, seg, rec, ms: ms ?? -Infinity, ns };
+  const e: SeqEvent = { rules, verdicts, loc: locOf(loc, seg, files), seg, rec, ms: time, ns };
   if (index !== null) e.index = index;
   if (id !== null) e.id = id;
   if (len !== null) e.len = len;
@@ -212,7 +245,10 @@ class RunReader {
   private rest = '';
   private eof = false;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly files: readonly string[] | undefined,
+  ) {
     this.fd = openSync(file, 'r');
   }
 
@@ -220,7 +256,7 @@ class RunReader {
     for (;;) {
       while (this.at < this.lines.length) {
         const l = this.lines[this.at++];
-        if (l) return decodeSeq(l);
+        if (l) return decodeSeq(l, this.files);
       }
       if (this.eof) return undefined;
       const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
@@ -259,7 +295,11 @@ export class SeqStore {
   private dir: string | undefined;
   count = 0;
 
-  constructor(private readonly maxInMemory = 200_000) {}
+  /** `files`: each segment's file, for events encoded with their segment's file left out. */
+  constructor(
+    private readonly maxInMemory = 200_000,
+    private readonly files?: readonly string[],
+  ) {}
 
   /** An event already encoded (`encodeSeq`), with its sort fields. */
   addLine(ms: number, ns: number, seg: number, rec: number, line: string): void {
@@ -297,15 +337,15 @@ export class SeqStore {
         const line = mem[i].line;
         // Dropped as it goes, so replayed events do not stay reachable twice.
         (mem as Array<Entry | undefined>)[i] = undefined;
-        yield decodeSeq(line);
+        yield decodeSeq(line, this.files);
       }
       return;
     }
     type Source = { next(): SeqEvent | undefined; close(): void };
-    const sources: Source[] = this.runs.map((file) => new RunReader(file));
+    const sources: Source[] = this.runs.map((file) => new RunReader(file, this.files));
     let mi = 0;
     sources.push({
-      next: () => (mi < mem.length ? decodeSeq(mem[mi++].line) : undefined),
+      next: () => (mi < mem.length ? decodeSeq(mem[mi++].line, this.files) : undefined),
       close: () => undefined,
     });
     // A binary heap over the heads of all runs.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareSeq, LineReader, SeqStore } from '../../../src/engine/hunt/seq-store.js';
+import { compareSeq, encodeSeq, LineReader, SeqStore } from '../../../src/engine/hunt/seq-store.js';
 import { tupleId, type KeyValue } from '../../../src/eql/keys.js';
 import type { SeqEvent } from '../../../src/engine/hunt/messages.js';
 import { rng } from '../../../bench/gen-ecs.js';
@@ -20,6 +20,7 @@ function events(n: number): SeqEvent[] {
     const odd = [NaN, Infinity, -Infinity, -0, 0.5][i % 5];
     const values: KeyValue[] = [`k${i}`, BigInt(i) * 1_000_000_000_000n, i % 2 === 0, null, odd];
     const plain: KeyValue[] = [`p${i}`, i];
+    const ms = i === 7 ? -Infinity : Date.parse(doc['@timestamp']);
     return {
       rules: [i % 3, 7, 9],
       // Sequence rules' verdicts and a sample rule's null.
@@ -35,8 +36,9 @@ function events(n: number): SeqEvent[] {
         {
           stages: [null, [{ id: tupleId(plain), values: plain }]],
           until: [{ id: tupleId(plain), values: plain }],
-          ms: i,
-          ns: 3,
+          // A rule ordering by the event's own @timestamp, or not.
+          ms: i % 3 && ms !== -Infinity ? ms : i,
+          ns: i % 3 ? i % 2 : 3,
           tb: i % 2 ? Number.NaN : 'x',
         },
       ],
@@ -44,10 +46,16 @@ function events(n: number): SeqEvent[] {
       ...(i % 6 === 1 ? { len: i } : { text: JSON.stringify(doc) }),
       index: i % 2 ? 'logs-x' : undefined,
       id: i % 5 ? undefined : `id-${i}`,
-      loc: { file: 'f.ndjson', line: i + 1 },
+      // Locations in the segment's file (sent without it), in another file, and EVTX-like ones.
+      loc:
+        i % 7 === 3
+          ? { file: 'g.ndjson', line: i + 1 }
+          : i % 7 === 4
+            ? { file: 'f.evtx', offset: i * 512, record: i }
+            : { file: 'f.ndjson', line: i + 1, offset: i * 100 },
       seg: i % 4,
       rec: i,
-      ms: i === 7 ? -Infinity : Date.parse(doc['@timestamp']),
+      ms,
       ns: i % 2,
     };
   });
@@ -57,8 +65,11 @@ describe('SeqStore', () => {
   for (const maxInMemory of [1_000_000, 7]) {
     it(`returns every event in (time, segment, record) order with its text intact (${maxInMemory > 1000 ? 'in memory' : 'spilled runs'})`, async () => {
       const input = events(300);
-      const store = new SeqStore(maxInMemory);
-      for (const e of input) store.add({ ...e });
+      const store = new SeqStore(maxInMemory, ['f.ndjson', 'f.ndjson', 'f.ndjson', 'f.ndjson']);
+      for (const e of input) {
+        if (e.rec % 2) store.add({ ...e });
+        else store.addLine(e.ms, e.ns, e.seg, e.rec, encodeSeq(e, 'f.ndjson'));
+      }
       if (maxInMemory === 7) expect(store.spilledRuns).toBeGreaterThan(10);
       const out: SeqEvent[] = [];
       for await (const e of store.sorted()) out.push(e);
