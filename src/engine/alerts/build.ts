@@ -326,7 +326,7 @@ function alertFields(f: FieldsInput): Doc {
  * first, then the alert, which wins where both set a key (keys keep their first position).
  */
 function persisted(rule: Rule, r: Resolved, alert: Doc): AlertDoc {
-  const doc: Doc = {
+  const wrapper: Doc = {
     'kibana.alert.rule.execution.timestamp': r.now,
     [ALERT_START]: r.now,
     [ALERT_LAST_DETECTED]: r.now,
@@ -345,9 +345,20 @@ function persisted(rule: Rule, r: Resolved, alert: Doc): AlertDoc {
     [SPACE_IDS]: [r.spaceId],
     'kibana.alert.rule.tags': rule.tags,
     [TIMESTAMP]: r.now,
-    ...alert,
   };
-  return dropUndefined(doc) as AlertDoc;
+  // `{ ...wrapper, ...alert }` without `undefined` members, built in one pass: spreading ~150 keys
+  // and then deleting from the result cost a fifth of an alert.
+  const out: Doc = {};
+  for (const k of Object.keys(wrapper)) {
+    const v = Object.hasOwn(alert, k) ? alert[k] : wrapper[k];
+    if (v !== undefined) out[k] = dropUndefined(v);
+  }
+  for (const k of Object.keys(alert)) {
+    if (Object.hasOwn(wrapper, k)) continue;
+    const v = alert[k];
+    if (v !== undefined) out[k] = dropUndefined(v);
+  }
+  return out as AlertDoc;
 }
 
 /** ISO time of the event's `@timestamp` as Elasticsearch parses it (ms precision), if any. */

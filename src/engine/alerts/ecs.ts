@@ -179,16 +179,46 @@ export function isValidIp(v: unknown): boolean {
   return last <= 2 ** (8 * (5 - parts.length)) - 1;
 }
 
+/** What the mapping says of one path, worked out once per path (events repeat their paths). */
+interface PathInfo {
+  /** A proper prefix of the path is a leaf field in ECS (`agent.name.x`): nothing fits there. */
+  blocked: boolean;
+  nested: boolean;
+  /** The ECS type, or undefined for a path ECS does not know (anything fits). */
+  type: string | undefined;
+  /** An object in the mapping (an object/flattened/geo_point field, or a prefix of fields). */
+  object: boolean;
+}
+
+const pathInfos = new Map<string, PathInfo>();
+// Paths come from the data; keys that never repeat (registry values…) must not grow this forever.
+const PATH_INFOS_MAX = 20_000;
+
+function pathInfo(path: string): PathInfo {
+  let info = pathInfos.get(path);
+  if (info !== undefined) return info;
+  const m = ecsMaps();
+  const known = isEcsField(m, path);
+  info = {
+    blocked: path.includes('.') && !dottedPathValid(m, path),
+    nested: m.nested.has(path),
+    type: known ? (m.fields.get(path)?.type ?? 'object') : undefined,
+    object: isEcsObject(m, path),
+  };
+  if (pathInfos.size >= PATH_INFOS_MAX) pathInfos.clear();
+  pathInfos.set(path, info);
+  return info;
+}
+
 /** Whether a value at `path` fits the alerts index's ECS mapping (`computeIsEcsCompliant`). */
 export function isEcsCompliant(value: unknown, path: string): boolean {
-  const m = ecsMaps();
-  if (path.includes('.') && !dottedPathValid(m, path)) return false;
-  if (m.nested.has(path)) {
+  const info = pathInfo(path);
+  if (info.blocked) return false;
+  if (info.nested) {
     return Array.isArray(value) ? value.every(isPlainObject) : isPlainObject(value);
   }
-  if (!isEcsField(m, path)) return true;
-  const type = m.fields.get(path)?.type;
-  switch (type) {
+  if (info.type === undefined) return true;
+  switch (info.type) {
     case 'geo_point':
       return true;
     case 'long':
@@ -203,7 +233,7 @@ export function isEcsCompliant(value: unknown, path: string): boolean {
     case 'boolean':
       return isValidBoolean(value);
   }
-  return isEcsObject(m, path) ? isPlainObject(value) : !isPlainObject(value);
+  return info.object ? isPlainObject(value) : !isPlainObject(value);
 }
 
 const BANNED_TOP = new Set(['kibana', 'signal', 'threshold_result']);
@@ -220,16 +250,15 @@ export interface StripResult {
 export function stripNonEcs(doc: Doc): StripResult {
   const removed: string[] = [];
   const toAdd: Array<[string, unknown]> = [];
-  walkObject(doc, [], true, removed, toAdd);
+  walkObject(doc, '', true, removed, toAdd);
   for (const [k, v] of toAdd) doc[k] = v;
   return { doc, removed };
 }
 
-function walkObject(obj: Doc, path: string[], top: boolean, removed: string[], toAdd: Array<[string, unknown]>): void {
+function walkObject(obj: Doc, path: string, top: boolean, removed: string[], toAdd: Array<[string, unknown]>): void {
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    const full = [...path, key];
-    const fullPath = full.join('.');
+    const fullPath = path === '' ? key : `${path}.${key}`;
     let deleted = false;
     if (top && BANNED_TOP.has(key.split('.')[0])) {
       delete obj[key];
@@ -238,7 +267,7 @@ function walkObject(obj: Doc, path: string[], top: boolean, removed: string[], t
     }
     if (!deleted) {
       if (Array.isArray(value)) {
-        const kept = walkArray(value, full, removed, toAdd);
+        const kept = walkArray(value, fullPath, removed, toAdd);
         if (kept.length > 0) obj[key] = kept;
         else {
           delete obj[key];
@@ -249,7 +278,7 @@ function walkObject(obj: Doc, path: string[], top: boolean, removed: string[], t
         deleted = true;
         removed.push(fullPath);
       } else if (isPlainObject(value)) {
-        walkObject(value, full, false, removed, toAdd);
+        walkObject(value, fullPath, false, removed, toAdd);
         if (Object.keys(value).length === 0) {
           delete obj[key];
           deleted = true;
@@ -269,10 +298,9 @@ function walkObject(obj: Doc, path: string[], top: boolean, removed: string[], t
   }
 }
 
-function walkArray(arr: unknown[], path: string[], removed: string[], toAdd: Array<[string, unknown]>): unknown[] {
-  const pathString = path.join('.');
+function walkArray(arr: unknown[], pathString: string, removed: string[], toAdd: Array<[string, unknown]>): unknown[] {
   for (let i = 0; i < arr.length; i++) {
-    if (Array.isArray(arr[i])) arr[i] = walkArray(arr[i] as unknown[], path, removed, toAdd);
+    if (Array.isArray(arr[i])) arr[i] = walkArray(arr[i] as unknown[], pathString, removed, toAdd);
   }
   return arr.filter((v) => {
     if (Array.isArray(v)) return v.length > 0;
@@ -281,7 +309,7 @@ function walkArray(arr: unknown[], path: string[], removed: string[], toAdd: Arr
       return false;
     }
     if (isPlainObject(v)) {
-      walkObject(v, path, false, removed, toAdd);
+      walkObject(v, pathString, false, removed, toAdd);
       return Object.keys(v).length > 0;
     }
     return true;

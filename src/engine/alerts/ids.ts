@@ -55,9 +55,17 @@ export function uuidV5(name: string, namespace: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const savedObjectIds = new Map<string, string>();
+
 /** The stand-in for the rule's Kibana saved-object id (`kibana.alert.rule.uuid`). */
 export function ruleSavedObjectId(ruleId: string): string {
-  return uuidV5(ruleId, EQLITE_RULE_NAMESPACE);
+  // Asked for every alert; a SHA-1 each time was a few percent of building one.
+  let id = savedObjectIds.get(ruleId);
+  if (id === undefined) {
+    id = uuidV5(ruleId, EQLITE_RULE_NAMESPACE);
+    savedObjectIds.set(ruleId, id);
+  }
+  return id;
 }
 
 /** Kibana's `generateId`: the `_id` of a single-event alert. */
@@ -95,32 +103,50 @@ export function shellAlertId(ancestors: AncestorRef[], ruleUuid: string): string
 
 /** JSON with object keys sorted at every level; `undefined` members are left out, as JSON does. */
 export function canonicalJson(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'object') {
-    const withJson = v as { toJSON?: () => unknown };
-    if (!isPlainObject(v) && typeof withJson.toJSON === 'function') return canonicalJson(withJson.toJSON());
-    const o = v as Doc;
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
+  return canonical(v, undefined);
 }
 
-/** A copy of `doc` without `path`, whether it is stored nested, dotted, or mixed. */
-function without(doc: Doc, path: string): Doc {
-  const out: Doc = { ...doc };
-  if (path in out) delete out[path];
-  const parts = path.split('.');
-  for (let i = 1; i < parts.length; i++) {
-    const head = parts.slice(0, i).join('.');
-    const child = out[head];
-    if (isPlainObject(child)) out[head] = without(child, parts.slice(i).join('.'));
+/**
+ * `canonicalJson` of `v` without the dotted `paths`, whether stored nested, dotted, or mixed: at
+ * each object a key equal to a path is left out, and a key that starts a path passes the rest of
+ * it down. Written by concatenation, as one pass (it runs for every alert of an event without an
+ * `_id`).
+ */
+function canonical(v: unknown, paths: readonly string[] | undefined): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v !== 'object') {
+    if (typeof v === 'bigint') return v.toString();
+    return JSON.stringify(v) ?? 'null';
   }
-  return out;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      out += v[i] === undefined ? 'null' : canonical(v[i], undefined);
+    }
+    return out + ']';
+  }
+  const withJson = v as { toJSON?: () => unknown };
+  if (!isPlainObject(v) && typeof withJson.toJSON === 'function') return canonical(withJson.toJSON(), undefined);
+  const o = v as Doc;
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    let below: string[] | undefined;
+    if (paths !== undefined) {
+      if (paths.includes(k)) continue;
+      if (isPlainObject(x))
+        for (const p of paths)
+          if (p.length > k.length && p.startsWith(k) && p[k.length] === '.') (below ??= []).push(p.slice(k.length + 1));
+    }
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(k) + ':' + canonical(x, below);
+  }
+  return out + '}';
 }
 
 /**
@@ -128,7 +154,5 @@ function without(doc: Doc, path: string): Doc {
  * of the canonical JSON of the document without `exclude` (default `CONTENT_ID_EXCLUDED_FIELDS`).
  */
 export function eventContentId(doc: Doc, exclude: readonly string[] = CONTENT_ID_EXCLUDED_FIELDS): string {
-  let d = doc;
-  for (const p of exclude) d = without(d, p);
-  return sha256(canonicalJson(d));
+  return sha256(canonical(doc, exclude.length ? exclude : undefined));
 }

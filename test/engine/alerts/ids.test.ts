@@ -87,4 +87,9 @@ describe('event content id', () => {
     );
     expect(eventContentId({ ...base, event: { code: '2' } })).not.toBe(id);
   });
+
+  it('leaves out an excluded field stored mixed (`log.file: {path}`), keeping what surrounds it', () => {
+    const doc = { 'log.file': { path: '/x', size: 1 }, log: { file: { path: '/y' } }, 'event.ingested.x': 1 };
+    expect(eventContentId(doc)).toBe(sha256('{"event.ingested.x":1,"log":{"file":{}},"log.file":{"size":1}}'));
+  });
 });
