@@ -2,17 +2,22 @@
  * Skipping lines that cannot match. Every EQL query knows literals a matching event must contain
  * (`CompiledQuery.requiredLiterals`: for each group, one of its strings). For ECS NDJSON, whose
  * lines carry field values verbatim, a line needs parsing only if, for some rule, it contains a
- * string of each of that rule's groups. A chunk of lines is first searched for each rule's most
- * selective group with one regular expression; only the lines around a hit are looked at further.
+ * string of each of that rule's groups. The scan works on the bytes as read, never decoding them:
+ * a skip loop finds each rule's most selective group (the anchors) in the block, and only the lines
+ * around a hit are read in full, once, by an automaton holding every group of every rule.
  *
  * The result never changes: a line is skipped only when no rule could match it (the tests prove it
- * against `--no-prefilter`). The literals avoid `"` and `\`, and know the escaped forms of `/ < > &`
- * (PHP, Go); case-insensitive groups use Unicode case folding (`/iu`), so the Kelvin sign meets `k`
- * as the rules' folding has it. Limits, documented in the README: other ASCII letters written as
- * JSON `\uXXXX` escapes, and U+0130 'İ' (which Java folds to `i`, Unicode folding does not), are not
- * recognised by the byte scan; malformed lines that are skipped are not reported.
+ * against `--no-prefilter`). The literals are printable ASCII without `"` and `\`, and carry the
+ * escaped forms of `/ < > &` that PHP and Go write. What else could make a line hold a value the
+ * bytes do not show is kept for parsing, never skipped:
+ * - a JSON `\uXXXX` escape of a printable ASCII character (other than the `< > &` forms above);
+ * - the two characters the rules' case folding maps into ASCII (`eql/fold.ts`): U+212A KELVIN SIGN
+ *   (folds to `k`) and U+0130 'İ' (folds to `i`), raw or escaped, when a case-insensitive literal
+ *   holds that letter.
+ * Malformed lines that are skipped are not reported (they are counted as records).
  */
 import type { LiteralGroup } from '../../eql/index.js';
+import { AnchorSearch, LiteralAutomaton } from './byte-search.js';
 
 /** Words so common in ECS documents that they select nothing. */
 const COMMON = new Set([
@@ -48,37 +53,188 @@ function selectivity(g: LiteralGroup): number {
   return (common ? 0 : 1000) + min * 10 - g.values.length;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-interface RuleNeed {
-  /** Cheapest first: single strings, then alternations (one regular expression each). */
-  groups: Array<{ ci: boolean; has: (hay: string) => boolean }>;
-}
-
-function containsAny(values: string[], ci: boolean): (hay: string) => boolean {
-  if (values.length === 1 && !ci) {
-    const v = values[0];
-    return (hay) => hay.includes(v);
-  }
-  // One pass of an alternation beats a scan of the line per string (rules list up to ~50).
-  const re = new RegExp(
-    [...values]
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRegex)
-      .join('|'),
-    // Unicode case folding, as the anchor search (see the limits above).
-    ci ? 'iu' : 'u',
-  );
-  return (hay) => re.test(hay);
-}
-
 export interface LinePrefilter {
-  /** Calls `onLine(start, end)` for each line of `text[from, to)` that might match (end excludes the newline). */
-  scan(text: string, from: number, to: number, onLine: (start: number, end: number) => void): void;
+  /**
+   * Calls `onLine(start, end)`, in order, for each line of `buf[from, to)` that might match (`end`
+   * excludes the newline and a carriage return before it). `from` must start a line.
+   */
+  scan(buf: Buffer, from: number, to: number, onLine: (start: number, end: number) => void): void;
   /** Literals used to find candidate lines, for logs and tests. */
   anchors: string[];
+}
+
+const KELVIN = Buffer.from('\u212a', 'utf8');
+const DOTTED_I = Buffer.from('\u0130', 'utf8');
+const ESCAPE_U = Buffer.from('\\u', 'latin1');
+/** `\uXXXX` escapes the literals already list in escaped form (`<`, `>`, `&`). */
+const LISTED_ESCAPES = new Set([0x3c, 0x3e, 0x26]);
+
+function hexDigit(b: number): number {
+  if (b >= 48 && b <= 57) return b - 48;
+  const l = b | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+class Prefilter implements LinePrefilter {
+  readonly anchors: string[];
+  private readonly anchor: AnchorSearch;
+  private readonly ci: LiteralAutomaton | undefined;
+  private readonly cs: LiteralAutomaton | undefined;
+  /** For each group (tag): the rules needing it. */
+  private readonly needsOf: Int32Array[];
+  /** For each rule: how many distinct groups it needs. */
+  private readonly needSize: Int32Array;
+  /** For each rule: how many of its groups are case-insensitive (found by the first automaton). */
+  private readonly needCiSize: Int32Array;
+  private readonly needCount: Int32Array;
+  private readonly needStamp: Int32Array;
+  private readonly seenStamp: Int32Array;
+  private stamp = 0;
+  /** Case-insensitive literals with `k` / `i`: the raw characters folding to them matter. */
+  private readonly kelvin: boolean;
+  private readonly dottedI: boolean;
+
+  constructor(rules: LiteralGroup[][]) {
+    // Groups shared by rules (the same `cmd.exe`) are one tag.
+    const tagOf = new Map<string, number>();
+    const groups: LiteralGroup[] = [];
+    const ruleTags: number[][] = rules.map((gs) => {
+      const tags = new Set<number>();
+      for (const g of gs) {
+        const values = g.ci ? g.values.map((v) => v.toLowerCase()) : g.values;
+        const key = `${g.ci ? 'i' : 's'}\u0000${[...new Set(values)].sort().join('\u0000')}`;
+        let t = tagOf.get(key);
+        if (t === undefined) {
+          t = groups.length;
+          tagOf.set(key, t);
+          groups.push({ values, ci: g.ci });
+        }
+        tags.add(t);
+      }
+      return [...tags];
+    });
+    const anchors = new Set<string>();
+    for (const gs of rules) {
+      const best = gs.reduce((a, b) => (selectivity(b) > selectivity(a) ? b : a));
+      for (const v of best.values) anchors.add(v.toLowerCase());
+    }
+    this.anchors = [...anchors];
+    // Case-insensitive search for every anchor: a superset of the case-sensitive ones.
+    this.anchor = new AnchorSearch(this.anchors);
+    const patterns = (ci: boolean) =>
+      groups.flatMap((g, tag) => (g.ci === ci ? g.values.map((text) => ({ text, tag })) : []));
+    const ciPatterns = patterns(true);
+    const csPatterns = patterns(false);
+    this.ci = ciPatterns.length ? new LiteralAutomaton(ciPatterns, true) : undefined;
+    this.cs = csPatterns.length ? new LiteralAutomaton(csPatterns, false) : undefined;
+    const needsOf: number[][] = groups.map(() => []);
+    ruleTags.forEach((tags, r) => tags.forEach((t) => needsOf[t].push(r)));
+    this.needsOf = needsOf.map((n) => Int32Array.from(n));
+    this.needSize = Int32Array.from(ruleTags.map((t) => t.length));
+    this.needCiSize = Int32Array.from(ruleTags.map((t) => t.filter((g) => groups[g].ci).length));
+    this.needCount = new Int32Array(rules.length);
+    this.needStamp = new Int32Array(rules.length);
+    this.seenStamp = new Int32Array(groups.length);
+    const ciText = ciPatterns.map((p) => p.text).join('');
+    this.kelvin = ciText.includes('k');
+    this.dottedI = ciText.includes('i');
+  }
+
+  /** Marks a group found on the current line; true once some rule has all its groups. */
+  private readonly onTag = (tag: number): boolean => {
+    const stamp = this.stamp;
+    if (this.seenStamp[tag] === stamp) return false;
+    this.seenStamp[tag] = stamp;
+    const rules = this.needsOf[tag];
+    for (let k = 0; k < rules.length; k++) {
+      const r = rules[k];
+      if (this.needStamp[r] !== stamp) {
+        this.needStamp[r] = stamp;
+        this.needCount[r] = 0;
+      }
+      if (++this.needCount[r] === this.needSize[r]) return true;
+    }
+    return false;
+  };
+
+  private lineNeeded(buf: Buffer, s: number, e: number): boolean {
+    // Stamps instead of clearing the marks for every line; wrapping after 2^31 lines is harmless
+    // as long as no mark is that old, so restart from a clean slate.
+    if (++this.stamp === 0x7fffffff) {
+      this.stamp = 1;
+      this.seenStamp.fill(0);
+      this.needStamp.fill(0);
+    }
+    if (this.ci && this.ci.scan(buf, s, e, this.onTag)) return true;
+    // The second pass only helps a rule whose case-insensitive groups were all found.
+    return this.cs !== undefined && this.csCanHelp() && this.cs.scan(buf, s, e, this.onTag);
+  }
+
+  private csCanHelp(): boolean {
+    for (let r = 0; r < this.needSize.length; r++) {
+      const found = this.needStamp[r] === this.stamp ? this.needCount[r] : 0;
+      if (found === this.needCiSize[r]) return true;
+    }
+    return false;
+  }
+
+  /** Starts of the lines in `buf[from, to)` that hold something the byte scan cannot judge, in order. */
+  private hazardLines(buf: Buffer, from: number, to: number): number[] {
+    const starts: number[] = [];
+    const add = (pos: number) => starts.push(Math.max(from, buf.lastIndexOf(10, pos) + 1));
+    const raw = (needle: Buffer) => {
+      for (let i = buf.indexOf(needle, from); i >= 0 && i < to; i = buf.indexOf(needle, i + 1)) add(i);
+    };
+    if (this.kelvin) raw(KELVIN);
+    if (this.dottedI) raw(DOTTED_I);
+    for (let i = buf.indexOf(ESCAPE_U, from); i >= 0 && i + 5 < to; i = buf.indexOf(ESCAPE_U, i + 1)) {
+      // `\\u` is an escaped backslash and a `u`: the escape is real after an even run of backslashes.
+      let j = i - 1;
+      while (j >= from && buf[j] === 92) j--;
+      if ((i - 1 - j) % 2 === 1) continue;
+      const d = [hexDigit(buf[i + 2]), hexDigit(buf[i + 3]), hexDigit(buf[i + 4]), hexDigit(buf[i + 5])];
+      if (d.some((x) => x < 0)) continue;
+      const code = (d[0] << 12) | (d[1] << 8) | (d[2] << 4) | d[3];
+      if (
+        (code >= 0x20 && code <= 0x7e && !LISTED_ESCAPES.has(code)) ||
+        (code === 0x212a && this.kelvin) ||
+        (code === 0x130 && this.dottedI)
+      )
+        add(i);
+    }
+    if (starts.length < 2) return starts;
+    starts.sort((a, b) => a - b);
+    return starts.filter((s, k) => k === 0 || s !== starts[k - 1]);
+  }
+
+  scan(whole: Buffer, from: number, to: number, onLine: (start: number, end: number) => void): void {
+    // Native searches run to the end of their buffer: a view ending at `to` bounds them.
+    const buf = to < whole.length ? whole.subarray(0, to) : whole;
+    const hazards = this.hazardLines(buf, from, to);
+    let h = 0;
+    const emit = (s: number) => {
+      let e = buf.indexOf(10, s);
+      if (e < 0 || e > to) e = to;
+      onLine(s, e > s && buf[e - 1] === 13 ? e - 1 : e);
+      return e;
+    };
+    let p = from;
+    while (p < to) {
+      const a = this.anchor.find(buf, p, to);
+      if (a < 0) break;
+      const s = Math.max(p, buf.lastIndexOf(10, a) + 1);
+      while (h < hazards.length && hazards[h] < s) emit(hazards[h++]);
+      let e = buf.indexOf(10, a);
+      if (e < 0 || e > to) e = to;
+      const end = e > s && buf[e - 1] === 13 ? e - 1 : e;
+      if (h < hazards.length && hazards[h] === s) {
+        h++;
+        onLine(s, end);
+      } else if (this.lineNeeded(buf, s, end)) onLine(s, end);
+      p = e + 1;
+    }
+    while (h < hazards.length) emit(hazards[h++]);
+  }
 }
 
 /**
@@ -87,61 +243,11 @@ export interface LinePrefilter {
  */
 export function buildPrefilter(queries: Array<{ requiredLiterals: LiteralGroup[] }>): LinePrefilter | undefined {
   if (queries.length === 0) return undefined;
-  const needs: RuleNeed[] = [];
-  const anchors = new Set<string>();
+  const rules: LiteralGroup[][] = [];
   for (const q of queries) {
     const groups = q.requiredLiterals.filter((g) => g.values.length > 0);
     if (groups.length === 0) return undefined;
-    const best = groups.reduce((a, b) => (selectivity(b) > selectivity(a) ? b : a));
-    for (const v of best.values) anchors.add(v.toLowerCase());
-    needs.push({
-      groups: [...groups]
-        .sort((a, b) => a.values.length - b.values.length)
-        .map((g) => ({ ci: g.ci, has: containsAny(g.values, g.ci) })),
-    });
+    rules.push(groups);
   }
-  // Case-insensitive search for every anchor (a superset of the case-sensitive ones).
-  const anchorRe = new RegExp(
-    [...anchors]
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRegex)
-      .join('|'),
-    'giu',
-  );
-
-  const lineNeeded = (line: string): boolean => {
-    for (const need of needs) {
-      let all = true;
-      for (const g of need.groups) {
-        if (!g.has(line)) {
-          all = false;
-          break;
-        }
-      }
-      if (all) return true;
-    }
-    return false;
-  };
-
-  return {
-    anchors: [...anchors],
-    scan(text, from, to, onLine) {
-      anchorRe.lastIndex = from;
-      let lastLineEnd = from - 1;
-      for (;;) {
-        const m = anchorRe.exec(text);
-        if (!m || m.index >= to) break;
-        const lineStart = text.lastIndexOf('\n', m.index) + 1;
-        let lineEnd = text.indexOf('\n', m.index);
-        if (lineEnd < 0 || lineEnd > to) lineEnd = to;
-        if (lineStart > lastLineEnd) {
-          let end = lineEnd;
-          if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
-          if (lineNeeded(text.slice(lineStart, end))) onLine(Math.max(lineStart, from), end);
-        }
-        lastLineEnd = lineEnd;
-        anchorRe.lastIndex = lineEnd + 1;
-      }
-    },
-  };
+  return new Prefilter(rules);
 }

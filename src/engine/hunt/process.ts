@@ -396,13 +396,13 @@ export class SegmentProcessor {
 
   /** Prefilter path: count lines, parse only the lines that might match. */
   private scanBlock(chunk: Buffer, from: number, to: number, file: string, chunkStart: number, lineNo: number): number {
-    const text = chunk.toString('latin1', 0, to);
     let cursor = from;
     let total = 0;
+    // Lines are counted with the native newline search, one call per line, never decoded.
     const countTo = (p: number) => {
       let i = cursor;
       for (;;) {
-        const nl = text.indexOf('\n', i);
+        const nl = chunk.indexOf(10, i);
         if (nl < 0 || nl >= p) break;
         lineNo++;
         total++;
@@ -411,7 +411,7 @@ export class SegmentProcessor {
       cursor = Math.max(cursor, i);
     };
     let parsed = 0;
-    (this.prefilter as LinePrefilter).scan(text, from, to, (s, e) => {
+    (this.prefilter as LinePrefilter).scan(chunk, from, to, (s, e) => {
       countTo(s);
       parsed++;
       this.parseLine(

@@ -17,13 +17,13 @@ function phpJson(v: unknown): string {
 function kept(query: string, lines: string[]): boolean[] {
   const pre = buildPrefilter([compileQuery(query)]);
   if (!pre) throw new Error('no prefilter');
-  const text = lines.join('\n') + '\n';
+  const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
   const starts: number[] = [];
-  pre.scan(text, 0, text.length, (start) => starts.push(start));
+  pre.scan(buf, 0, buf.length, (start) => starts.push(start));
   let at = 0;
   return lines.map((l) => {
     const k = starts.includes(at);
-    at += l.length + 1;
+    at += Buffer.byteLength(l) + 1;
     return k;
   });
 }
@@ -76,5 +76,71 @@ describe('line prefilter', () => {
     const compiled = compileQuery(q);
     expect(lines.map((l) => compiled.filter!(JSON.parse(l) as Record<string, unknown>))).toEqual([true, false, true]);
     expect(kept(q, lines)).toEqual([true, false, true]);
+  });
+
+  it('keeps lines whose bytes hide a literal: JSON escapes of ASCII, and İ / the Kelvin sign raw or escaped', () => {
+    const q = 'process where process.name : "cmd.exe" and process.command_line : ("*pack*", "*kill*")';
+    const compiled = compileQuery(q);
+    const lines = [
+      // `c` written as \u0063 (a writer escaping ASCII): the text is cmd.exe all the same.
+      '{"event":{"category":"process"},"process":{"name":"\\u0063md.exe","command_line":"kill"}}',
+      // Python's ensure_ascii writes the Kelvin sign as \u212a; it folds to k.
+      '{"event":{"category":"process"},"process":{"name":"cmd.exe","command_line":"\\u212aill"}}',
+      // İ folds to i (Java's simple mapping, as the rules fold).
+      JSON.stringify({ event: { category: 'process' }, process: { name: 'cmd.exe', command_line: 'K\u0130LL' } }),
+      // An escaped backslash followed by u0063 is no escape: no cmd.exe here, the line is skipped.
+      '{"event":{"category":"process"},"process":{"name":"\\\\u0063md.exe","command_line":"kill"}}',
+      // No literal at all.
+      JSON.stringify({ event: { category: 'process' }, process: { name: 'cmd.exe', command_line: 'dir' } }),
+    ];
+    expect(lines.map((l) => compiled.filter!(JSON.parse(l) as Record<string, unknown>))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(kept(q, lines)).toEqual([true, true, true, false, false]);
+  });
+
+  it('never skips a line the query matches, over random command lines in three JSON dialects', () => {
+    const q = compileQuery(query);
+    const pieces = [
+      'cmd.exe',
+      'CMD.EXE',
+      '&cls',
+      '&CLS',
+      '/?',
+      'cMD<',
+      'dir /s /b ',
+      'echo',
+      'a>b',
+      'x',
+      ' ',
+      '\\',
+      '"',
+      'é',
+    ];
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const write of [JSON.stringify, goJson, phpJson]) {
+      const docs = Array.from({ length: 3000 }, () => {
+        let cl = '';
+        const n = 1 + Math.floor(rnd() * 8);
+        for (let i = 0; i < n; i++) cl += pieces[Math.floor(rnd() * pieces.length)];
+        return {
+          event: { category: 'process' },
+          process: { name: rnd() < 0.7 ? 'cmd.exe' : 'CmD.eXe', command_line: cl },
+        };
+      });
+      const out = kept(
+        query,
+        docs.map((d) => write(d)),
+      );
+      const missed = docs.filter((d, i) => q.filter!(d) && !out[i]);
+      expect(missed).toEqual([]);
+      // And it does skip: most random lines cannot match.
+      expect(out.filter((k) => !k).length).toBeGreaterThan(0);
+    }
   });
 });
