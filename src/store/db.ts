@@ -37,6 +37,17 @@ export function openDb(dir: string, options: OpenOptions = {}): Db {
     // Stores made before alerts had their rule fields apart.
     const cols = db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
     if (!cols.some((c) => c.name === 'rf')) db.exec('ALTER TABLE alerts ADD COLUMN rf TEXT');
+    // Stores made with the per-event host index: its entries become runs of one event, then it goes.
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_host'").get()) {
+      db.transaction(() => {
+        db.exec(
+          `INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs)
+           SELECT host, ts, ts, seq, seq, zeroblob(4) FROM events
+           WHERE host IS NOT NULL AND seq > (SELECT coalesce(max(maxseq), 0) FROM host_runs) ORDER BY seq`,
+        );
+        db.exec('DROP INDEX events_host');
+      })();
+    }
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
       { value: string } | undefined;
     if (!row) {

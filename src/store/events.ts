@@ -79,6 +79,13 @@ export class EventStore {
       byId: db.prepare('SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE id = ? AND idx = ?'),
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       minSeq: db.prepare('SELECT min(seq) AS m FROM events'),
+      insertRun: db.prepare('INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs) VALUES (?, ?, ?, ?, ?, ?)'),
+      runsInTime: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ? AND tmax >= ? AND tmin <= ?'),
+      runsAll: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ?'),
+      keysOf: db.prepare('SELECT seq, ts, ing, host FROM events WHERE seq IN (SELECT value FROM json_each(?))'),
+      rowsOf: db.prepare(
+        'SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE seq IN (SELECT value FROM json_each(?))',
+      ),
     };
   }
 
@@ -141,8 +148,13 @@ export class EventStore {
         for (let j = 0; j < m; j++) out.push(this.insert(rows[s + j]));
         continue;
       }
-      for (let j = 0; j < m; j++) out.push({ result: 'created', seq: last - m + 1 + j, version: 1 });
+      for (let j = 0; j < m; j++) {
+        const seq = last - m + 1 + j;
+        this.noteHost(rows[s + j], seq);
+        out.push({ result: 'created', seq, version: 1 });
+      }
     }
+    this.flushHosts();
     return out;
   }
 
@@ -160,12 +172,47 @@ export class EventStore {
   insert(e: NewEvent): InsertOutcome {
     const idx = this.indexId(e.index);
     const r = this.st.insert.run(e.id, idx, e.at, e.ts, e.ing, e.host, e.text);
-    if (r.changes === 1) return { result: 'created', seq: Number(r.lastInsertRowid), version: 1 };
+    if (r.changes === 1) {
+      const seq = Number(r.lastInsertRowid);
+      this.noteHost(e, seq);
+      this.flushHosts();
+      return { result: 'created', seq, version: 1 };
+    }
     const old = this.st.existing.get(e.id, idx) as { seq: number; version: number };
     if (e.autoId) return { result: 'duplicate', seq: old.seq, version: old.version };
     if (e.op === 'create') return { result: 'conflict', version: old.version };
     const u = this.st.overwrite.get(e.at, e.ts, e.ing, e.host, e.text, e.id, idx) as { seq: number; version: number };
+    this.noteHost(e, u.seq);
+    this.flushHosts();
     return { result: 'updated', seq: u.seq, version: u.version };
+  }
+
+  /** Host runs not yet written: host → seqs (increasing) and @timestamp span. */
+  private readonly hosts = new Map<string, { seqs: number[]; tmin: number | null; tmax: number | null }>();
+
+  private noteHost(e: NewEvent, seq: number): void {
+    if (e.host === null) return;
+    let h = this.hosts.get(e.host);
+    if (!h) {
+      h = { seqs: [], tmin: null, tmax: null };
+      this.hosts.set(e.host, h);
+    }
+    h.seqs.push(seq);
+    if (e.ts !== null) {
+      if (h.tmin === null || e.ts < h.tmin) h.tmin = e.ts;
+      if (h.tmax === null || e.ts > h.tmax) h.tmax = e.ts;
+    }
+  }
+
+  /** Writes one host_runs row per host noted since the last call (in the caller's transaction). */
+  private flushHosts(): void {
+    for (const [host, h] of this.hosts) {
+      const min = h.seqs[0];
+      const blob = Buffer.allocUnsafe(4 * h.seqs.length);
+      for (let i = 0; i < h.seqs.length; i++) blob.writeUInt32LE(h.seqs[i] - min, 4 * i);
+      this.st.insertRun.run(host, h.tmin, h.tmax, min, h.seqs[h.seqs.length - 1], blob);
+    }
+    this.hosts.clear();
   }
 
   maxSeq(): number {
@@ -227,22 +274,22 @@ export class EventStore {
     options: { fallback?: boolean; pageSize?: number; host?: string; descending?: boolean } = {},
   ): Generator<EventRow[]> {
     const size = options.pageSize ?? 5000;
-    const hostCond = options.host !== undefined ? ' AND host = ?' : '';
+    if (options.host !== undefined) {
+      yield* this.hostRange(field, from, to, { ...options, host: options.host, pageSize: size });
+      return;
+    }
     const order = options.descending ? 'DESC' : 'ASC';
     const cmp = options.descending ? '<' : '>';
     const run = function* (this: EventStore, col: TimeField, nullCol: TimeField | undefined): Generator<EventRow[]> {
       const extra = nullCol ? ` AND ${nullCol} IS NULL` : '';
       const stmt = this.db.prepare(
-        `SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE ${col} BETWEEN ? AND ?${extra}${hostCond}` +
+        `SELECT seq, id, idx, at, ts, ing, host, doc FROM events WHERE ${col} BETWEEN ? AND ?${extra}` +
           ` AND (${col} ${cmp} ? OR (${col} = ? AND seq ${cmp} ?)) ORDER BY ${col} ${order}, seq ${order} LIMIT ?`,
       );
       let lastT = options.descending ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
       let lastSeq = options.descending ? Number.MAX_SAFE_INTEGER : -1;
       for (;;) {
-        const args: unknown[] = [from, to];
-        if (options.host !== undefined) args.push(options.host);
-        args.push(lastT, lastT, lastSeq, size);
-        const rows = stmt.all(...args) as RawRow[];
+        const rows = stmt.all(from, to, lastT, lastT, lastSeq, size) as RawRow[];
         if (rows.length === 0) return;
         const last = rows[rows.length - 1];
         lastT = last[col] as number;
@@ -253,6 +300,51 @@ export class EventStore {
     };
     yield* run.call(this, field, undefined);
     if (options.fallback && field !== 'ts') yield* run.call(this, 'ts', field);
+  }
+
+  /** `timeRange` for one host: its seqs from host_runs, then the events' keys, ordered here. */
+  private *hostRange(
+    field: TimeField,
+    from: number,
+    to: number,
+    o: { fallback?: boolean; pageSize: number; host: string; descending?: boolean },
+  ): Generator<EventRow[]> {
+    const runs = (field === 'ts' ? this.st.runsInTime.all(o.host, from, to) : this.st.runsAll.all(o.host)) as Array<{
+      minseq: number;
+      seqs: Buffer;
+    }>;
+    const seqs: number[] = [];
+    for (const r of runs) for (let i = 0; i < r.seqs.length; i += 4) seqs.push(r.minseq + r.seqs.readUInt32LE(i));
+    const primary: Array<{ seq: number; t: number }> = [];
+    const fallback: Array<{ seq: number; t: number }> = [];
+    const seen = new Set<number>();
+    for (let i = 0; i < seqs.length; i += 1000) {
+      const chunk = seqs.slice(i, i + 1000);
+      const keys = this.st.keysOf.all(JSON.stringify(chunk)) as Array<Pick<RawRow, 'seq' | 'ts' | 'ing' | 'host'>>;
+      for (const k of keys) {
+        // A run can name a seq twice (an overwrite in the same commit) or an event whose host changed.
+        if (k.host !== o.host || seen.has(k.seq)) continue;
+        seen.add(k.seq);
+        const v = k[field];
+        if (v !== null && v >= from && v <= to) primary.push({ seq: k.seq, t: v });
+        else if (o.fallback && field !== 'ts' && v === null && k.ts !== null && k.ts >= from && k.ts <= to)
+          fallback.push({ seq: k.seq, t: k.ts });
+      }
+    }
+    const dir = o.descending ? -1 : 1;
+    const order = (a: { seq: number; t: number }, b: { seq: number; t: number }) => dir * (a.t - b.t || a.seq - b.seq);
+    const all = [...primary.sort(order), ...fallback.sort(order)];
+    for (let i = 0; i < all.length; i += o.pageSize) {
+      const page = all.slice(i, i + o.pageSize);
+      const rows = new Map<number, RawRow>();
+      for (const r of this.st.rowsOf.all(JSON.stringify(page.map((x) => x.seq))) as RawRow[]) rows.set(r.seq, r);
+      const out: EventRow[] = [];
+      for (const x of page) {
+        const r = rows.get(x.seq);
+        if (r) out.push(this.row(r));
+      }
+      if (out.length) yield out;
+    }
   }
 
   /** Every event with seq > after, paged (for queries on fields without an index). */
@@ -269,6 +361,7 @@ export class EventStore {
 
   /** Deletes events with seq < `seq`; returns how many. */
   deleteBefore(seq: number): number {
+    this.db.prepare('DELETE FROM host_runs WHERE maxseq < ?').run(seq);
     return this.db.prepare('DELETE FROM events WHERE seq < ?').run(seq).changes;
   }
 

@@ -158,4 +158,68 @@ describe('Store', () => {
     a.close();
     b.close();
   });
+
+  it('host queries (host_runs) answer as a filter over every event: order, pages, overwrites, retention, old stores', () => {
+    const { store, dir } = open();
+    const hosts = ['a', 'b', 'c'];
+    const mk = (i: number, host: string | null, ts: number | null, extra: Partial<NewEvent> = {}) =>
+      ev(i, 1000 + i, { host, ts, ing: i % 4 === 0 ? null : 5000 + i, ...extra });
+    store.tx(() =>
+      store.events.insertMany(Array.from({ length: 90 }, (_, i) => mk(i, hosts[i % 3], 1000 + ((i * 7) % 50)))),
+    );
+    store.tx(() => {
+      for (let i = 90; i < 100; i++) store.events.insert(mk(i, i % 2 ? 'a' : null, i % 5 ? 1000 + i : null));
+    });
+    // An overwrite moves event x-1 from host b to host c.
+    store.tx(() => store.events.insert(mk(1, 'c', 1010, { id: 'x-1', autoId: false, op: 'index' })));
+    store.tx(() => store.events.insert(mk(1, 'b', 1011, { id: 'x-1', autoId: false, op: 'create' })));
+    store.tx(() => store.events.insert(mk(2, 'c', 1012, { id: 'x-1', autoId: false, op: 'index' })));
+
+    const every = () => [...store.events.all()].flat();
+    const naive = (field: 'ts' | 'ing', from: number, to: number, host: string, desc: boolean, fallback: boolean) => {
+      const key = (r: { seq: number; ts: number | null; ing: number | null }) => r[field];
+      const inRange = (v: number | null) => v !== null && v >= from && v <= to;
+      const sort = (a: { t: number; seq: number }, b: { t: number; seq: number }) =>
+        (desc ? -1 : 1) * (a.t - b.t || a.seq - b.seq);
+      const rows = every().filter((r) => r.host === host);
+      const first = rows.filter((r) => inRange(key(r))).map((r) => ({ t: key(r) as number, seq: r.seq }));
+      const second =
+        fallback && field !== 'ts'
+          ? rows.filter((r) => key(r) === null && inRange(r.ts)).map((r) => ({ t: r.ts as number, seq: r.seq }))
+          : [];
+      return [...first.sort(sort), ...second.sort(sort)].map((x) => x.seq);
+    };
+    for (const host of [...hosts, 'nobody'])
+      for (const desc of [false, true])
+        for (const [field, from, to, fallback] of [
+          ['ts', 1000, 1030, false],
+          ['ts', 0, 9999, false],
+          ['ing', 5000, 5060, true],
+          ['ing', 5000, 5060, false],
+        ] as const) {
+          const pages = [...store.events.timeRange(field, from, to, { host, descending: desc, pageSize: 7, fallback })];
+          expect(pages.every((p) => p.length <= 7)).toBe(true);
+          expect(pages.flat().map((r) => r.seq)).toEqual(naive(field, from, to, host, desc, fallback));
+        }
+    expect(naive('ts', 0, 9999, 'c', false, false).length).toBeGreaterThan(30);
+
+    // Retention drops the runs of deleted events too.
+    const runs = () => (store.db.prepare('SELECT count(*) AS n FROM host_runs').get() as { n: number }).n;
+    const before = runs();
+    store.tx(() => store.events.deleteBefore(95));
+    expect(runs()).toBeLessThan(before);
+    expect([...store.events.timeRange('ts', 0, 9999, { host: 'b' })].flat().map((r) => r.seq)).toEqual(
+      naive('ts', 0, 9999, 'b', false, false),
+    );
+
+    // A store made with the per-event (host, ts) index: reopened, its events are found by host.
+    store.db.exec('DELETE FROM host_runs; CREATE INDEX events_host ON events (host, ts);');
+    store.close();
+    const again = Store.open(dir, { sync: 'normal' });
+    expect(again.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events_host'").get()).toBeUndefined();
+    const a = [...again.events.timeRange('ts', 0, 9999, { host: 'a' })].flat();
+    expect(a.length).toBeGreaterThan(0);
+    expect(a.every((r) => r.host === 'a')).toBe(true);
+    again.close();
+  });
 });
