@@ -166,13 +166,17 @@ describe('bulk answers', () => {
   it('the text form is the object form, item for item', async () => {
     const { bulkResponse, bulkResponseText, parseBulk } = await import('../../src/server/ingest/bulk.js');
     const parsed = parseBulk(
-      '{"index":{"_index":"a","_id":"x\\"1"}}\n{}\n{"delete":{"_index":"a","_id":"2"}}\n{"create":{"_index":"b"}}\n{}\n',
+      '{"index":{"_index":"a","_id":"x\\"1"}}\n{}\n{"delete":{"_index":"a","_id":"2"}}\n{"create":{"_index":"b"}}\n{}\n' +
+        '{"create":{"_index":"b"}}\n{}\n{"create":{"_index":"b"}}\n{}\n{"index":{"_index":"a"}}\n{}\n',
       undefined,
     );
     if ('error' in parsed) throw new Error('parse');
     const outcomes = [
       { ok: true as const, index: 'a', id: 'x"1', seq: 7, version: 2, result: 'updated' as const },
       { ok: false as const, index: 'b', status: 400, type: 'mapper_parsing_exception', reason: 'failed to parse' },
+      { ok: true as const, index: 'b', id: 'AAGbH_x-0123456789ab', seq: 8, version: 1, result: 'created' as const },
+      { ok: true as const, index: 'b', id: 'é\\', seq: 9, version: 1, result: 'created' as const },
+      { ok: true as const, index: 'a', id: 'z', seq: 10, version: 1, result: 'created' as const },
     ];
     expect(JSON.parse(bulkResponseText(parsed.slots, outcomes, 3))).toEqual(bulkResponse(parsed.slots, outcomes, 3));
   });

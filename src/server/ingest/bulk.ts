@@ -180,6 +180,9 @@ export function parseBulk(
   return { slots };
 }
 
+/** Ids JSON writes as they are (derived ids are base64url). */
+const SAFE_ID = /^[\w-]+$/;
+
 const SHARDS = { total: 1, successful: 1, failed: 0 };
 
 /** ES's success body for one document (`_doc`, `_create` and bulk items). */
@@ -234,6 +237,8 @@ export function bulkResponseText(slots: BulkSlot[], outcomes: ItemOutcome[], too
   let errors = false;
   let k = 0;
   const parts: string[] = new Array(slots.length);
+  let lastIndex: string | undefined;
+  let lastIndexJson = '';
   for (let i = 0; i < slots.length; i++) {
     const s = slots[i];
     if (s.kind === 'error') {
@@ -257,8 +262,14 @@ export function bulkResponseText(slots: BulkSlot[], outcomes: ItemOutcome[], too
       });
       continue;
     }
+    // Items of a bulk name the same index: its JSON is made once.
+    if (o.index !== lastIndex) {
+      lastIndex = o.index;
+      lastIndexJson = JSON.stringify(o.index);
+    }
+    const id = SAFE_ID.test(o.id) ? `"${o.id}"` : JSON.stringify(o.id);
     parts[i] =
-      `{"${s.action}":{"_index":${JSON.stringify(o.index)},"_id":${JSON.stringify(o.id)},"_version":${o.version},"result":"${o.result}",` +
+      `{"${s.action}":{"_index":${lastIndexJson},"_id":${id},"_version":${o.version},"result":"${o.result}",` +
       `"_shards":{"total":1,"successful":1,"failed":0},"_seq_no":${o.seq},"_primary_term":1,"status":${o.result === 'created' ? 201 : 200}}}`;
   }
   return `{"errors":${errors},"took":${tookMs},"items":[${parts.join(',')}]}`;
