@@ -417,6 +417,16 @@ function ownRuleAncestor(parents: Parent[], ruleUuid: string): boolean {
 }
 
 /**
+ * The `_id` `buildEventAlert` gives the alert of `event`, without building it: a hunt that reads an
+ * event twice (overlapping inputs) recognises the duplicate before paying for the alert.
+ */
+export function eventAlertUuid(rule: PreparedRule | Rule, event: AlertEvent, ctx: AlertContext = {}): string {
+  const { id, index } = eventRefs(event);
+  const ruleUuid = ctx.ruleUuid ?? ruleSavedObjectId(asRule(rule).ruleId);
+  return singleEventAlertId(index, id, EQL_HIT_VERSION, ctx.spaceId ?? 'default', ruleUuid);
+}
+
+/**
  * The alert for an event matched by a single-event EQL rule, or undefined when Kibana would not
  * write one (the event is itself an alert from this rule).
  */

@@ -21,6 +21,7 @@ export {
   alertsIndex,
   buildEventAlert,
   buildSequenceAlerts,
+  eventAlertUuid,
   type Ancestor,
   type AlertContext,
   type AlertDoc,

@@ -8,6 +8,8 @@ import type { PreparedRule } from '../../rules/index.js';
 import {
   buildEventAlert,
   buildSequenceAlerts,
+  eventAlertUuid,
+  eventContentId,
   inTimeline,
   timelineHeader as header,
   timelineRow as row,
@@ -37,6 +39,15 @@ function alertContext(ctx: AlertingContext): AlertContext {
     executionType: 'manual',
     intendedTimestamp: ctx.now,
   };
+}
+
+/**
+ * The id of the alert `eventAlert` would build for `hit`, computed first so that an event read
+ * twice is not built twice. Gives the hit its content id when it has no `_id` (hashed once).
+ */
+export function eventAlertId(rule: PreparedRule, hit: EventHit, ctx: AlertingContext): string {
+  hit.id ??= eventContentId(hit.doc);
+  return eventAlertUuid(rule, { doc: hit.doc, index: hit.index, id: hit.id }, alertContext(ctx));
 }
 
 export function eventAlert(rule: PreparedRule, hit: EventHit, ctx: AlertingContext): AlertDoc | undefined {

@@ -13,7 +13,7 @@ import type { EventHit, RuleError } from './messages.js';
 import { progressReporter } from './progress.js';
 import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
 import { renderAlertTable } from './alert-table.js';
-import { eventAlert, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
+import { eventAlert, eventAlertId, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
 import { formatProblem, type PreparedRule } from '../../rules/index.js';
 import { TIMELINE_EOL } from '../alerts/index.js';
 
@@ -176,6 +176,11 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
     maxPending: opts.maxPending,
     onProblem: problems.add,
     onHit: (h: EventHit) => {
+      // An event read twice: its alert id says so before the alert is built again.
+      if (seen.has(eventAlertId(rules[h.rule], h, ctx))) {
+        duplicates++;
+        return;
+      }
       const a = eventAlert(rules[h.rule], h, ctx);
       if (a) add(h.rule, [a]);
     },

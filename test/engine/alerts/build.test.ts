@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EQLITE_RULE_NAMESPACE,
   buildEventAlert,
+  eventAlertUuid,
   buildSequenceAlerts,
   ruleSavedObjectId,
   uuidV5,
@@ -389,6 +390,17 @@ describe('source preparation', () => {
     expect(a['event.kind']).toBe('signal');
     expect(a['kibana.alert.original_event.kind']).toBe('event');
     expect(a['kibana.alert.original_event.category']).toBe('process');
+  });
+
+  it("knows an alert's id before building it (eventAlertUuid), with and without the event's _id", () => {
+    for (const event of [
+      { doc: sysmonProcessStart(), index: SYSMON_INDEX },
+      { doc: sysmonProcessStart(), index: SYSMON_INDEX, id: 'abc' },
+      { doc: sysmonProcessStart() },
+    ]) {
+      const a = buildEventAlert(foundingRule(), event, { ...CTX, spaceId: 'team-a' });
+      expect(eventAlertUuid(foundingRule(), event, { ...CTX, spaceId: 'team-a' })).toBe(a?.['kibana.alert.uuid']);
+    }
   });
 
   it('does not alert on an alert from the same rule', () => {
