@@ -23,6 +23,22 @@ describe('ECS compliance (Kibana traverseAndMutateDoc)', () => {
       expect(isEcsCompliant(bad, '@timestamp'), String(bad)).toBe(false);
   });
 
+  it('judges the common UTC instant shape by the same calendar and clock rules', () => {
+    for (const ok of ['2024-02-29T23:59:59.123456789Z', '2024-01-31T24:00:00Z', '2000-02-29T00:00:00.1Z'])
+      expect(isEcsCompliant(ok, '@timestamp'), ok).toBe(true);
+    for (const bad of [
+      '2023-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2024-04-31T00:00:00Z',
+      '2024-13-01T00:00:00Z',
+      '2024-01-01T24:00:01Z',
+      '2024-01-01T12:60:00Z',
+      '2024-01-01T12:00:00.Z',
+      '2024-01-01T12:00:00.1aZ',
+    ])
+      expect(isEcsCompliant(bad, '@timestamp'), bad).toBe(false);
+  });
+
   it('validates ips, longs, floats and booleans like Kibana', () => {
     expect(isEcsCompliant('127.0.0.1', 'source.ip')).toBe(true);
     expect(isEcsCompliant('2001:db8::', 'source.ip')).toBe(true);
