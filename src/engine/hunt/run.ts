@@ -116,8 +116,28 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     segments.map((s) => s.file),
   );
   const bases = new LineBases(segments);
-  // Hits and problems in split ranges wait until line bases are known.
-  const pendingHits: EventHit[] = [];
+  // Hits are reported in input order (segment, then record) whatever thread read them first, so
+  // the same event read twice (overlapping inputs) always keeps the same source; a segment's hits
+  // go as soon as every earlier segment is read (their line counts give its file line numbers),
+  // so alerts are built while the rest is read. Problems wait for the end.
+  const hitsBySeg = new Map<number, EventHit[]>();
+  const finished = new Uint8Array(segments.length);
+  let nextSeg = 0;
+  const emitHits = (list: EventHit[]) => {
+    list.sort((a, b) => a.rec - b.rec);
+    for (const h of list) {
+      if (h.loc.line !== undefined) h.loc = { ...h.loc, line: h.loc.line + bases.base(h.seg) };
+      opts.onHit(h);
+    }
+  };
+  const finish = (seg: number) => {
+    if (seg >= 0 && seg < finished.length) finished[seg] = 1;
+    for (; nextSeg < segments.length && finished[nextSeg]; nextSeg++) {
+      const list = hitsBySeg.get(nextSeg);
+      if (list) emitHits(list);
+      hitsBySeg.delete(nextSeg);
+    }
+  };
   const pendingProblems: Array<{ p: BadRecord; seg: number }> = [];
   let hits = 0;
   const progress = (phase: HuntProgress['phase']) =>
@@ -129,7 +149,9 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     stats.skippedByPrefilter += b.skipped;
     for (const h of b.hits) {
       hits++;
-      pendingHits.push(h);
+      const list = hitsBySeg.get(h.seg);
+      if (list) list.push(h);
+      else hitsBySeg.set(h.seg, [h]);
     }
     const { keys, lines } = b.seq;
     for (let k = 0; k < lines.length; k++)
@@ -147,6 +169,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     for (const s of segments) {
       current = s.id;
       bases.done(await proc.run(s));
+      finish(s.id);
     }
   } else {
     stats.threads = threads;
@@ -175,10 +198,12 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
           else if (m.type === 'batch') onBatch(current.get(w), m.batch);
           else if (m.type === 'done') {
             bases.done(m.done);
+            finish(m.done.seg);
             give(w);
           } else if (m.type === 'error') {
             const seg = segments[m.segment ?? -1];
             opts.onProblem({ loc: { file: seg?.file ?? '?' }, kind: 'input-unreadable', message: m.message });
+            finish(m.segment ?? -1);
             give(w);
           }
         });
@@ -190,13 +215,9 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     });
   }
 
-  // In input order whatever thread read them first, so the same event read twice (overlapping
-  // inputs) always keeps the same source. File line numbers for hits inside split NDJSON ranges.
-  pendingHits.sort((a, b) => a.seg - b.seg || a.rec - b.rec);
-  for (const h of pendingHits) {
-    if (h.loc.line !== undefined) h.loc = { ...h.loc, line: h.loc.line + bases.base(h.seg) };
-    opts.onHit(h);
-  }
+  // Hits of segments that never reported an end (none expected), in order.
+  for (const seg of [...hitsBySeg.keys()].sort((a, b) => a - b)) emitHits(hitsBySeg.get(seg) as EventHit[]);
+  hitsBySeg.clear();
   for (const { p, seg } of pendingProblems) {
     opts.onProblem(
       seg >= 0 && p.loc.line !== undefined ? { ...p, loc: { ...p.loc, line: p.loc.line + bases.base(seg) } } : p,
