@@ -28,6 +28,8 @@ export const RULE_FIELDS: readonly string[] = [
   'kibana.alert.rule.severity_mapping',
 ];
 
+const RULE_FIELD_SET: ReadonlySet<string> = new Set(RULE_FIELDS);
+
 export interface AlertSummary {
   id: string;
   time: string;
@@ -225,7 +227,7 @@ export class AlertStore {
   insert(doc: Record<string, unknown>, eventSeq: number | null): boolean {
     const rf = this.ruleFields(doc);
     const rest: Record<string, unknown> = {};
-    for (const k of Object.keys(doc)) if (!RULE_FIELDS.includes(k)) rest[k] = doc[k];
+    for (const k of Object.keys(doc)) if (!RULE_FIELD_SET.has(k)) rest[k] = doc[k];
     const severity = String(doc['kibana.alert.severity'] ?? 'low');
     const original = Date.parse(String(doc['kibana.alert.original_time'] ?? ''));
     const r = this.st.insert.run({
