@@ -58,6 +58,8 @@ export function parseBulk(
   // Shippers repeat the same action line for every document: parse it once.
   let lastLine: string | undefined;
   let lastAction: unknown;
+  let checkedIndex: string | undefined;
+  let checkedProblem: string | undefined;
   for (;;) {
     const line = next();
     if (line === undefined) break;
@@ -133,7 +135,12 @@ export function parseBulk(
       });
       continue;
     }
-    const problem = index !== undefined ? indexNameProblem(index) : undefined;
+    // Items name the same index again and again: check each name once per request.
+    if (index !== checkedIndex) {
+      checkedIndex = index;
+      checkedProblem = index !== undefined ? indexNameProblem(index) : undefined;
+    }
+    const problem = checkedProblem;
     if (problem) {
       slots.push({
         kind: 'error',
