@@ -13,7 +13,7 @@ import type { PreparedRule } from '../../rules/index.js';
 import type { BadRecord } from '../../sources/types.js';
 import type { HuntConfig, Segment } from './config.js';
 import { describeInputs, expandInputs, planSegments, type InputFile } from './inputs.js';
-import type { Batch, EventHit, RuleError, SegmentDone, SeqEvent } from './messages.js';
+import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { SegmentProcessor } from './process.js';
 import { LineReader, SeqStore } from './seq-store.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -80,6 +80,9 @@ class LineBases {
     return b;
   }
 }
+
+/** What an ordered event's verdicts become once every matcher has seen them. */
+const SPENT: Array<RuleVerdict | null> = [];
 
 /** Gives `e` its text, read back from its file when it was not kept; false when that fails. */
 function withText(e: SeqEvent, reader: LineReader): boolean {
@@ -240,7 +243,6 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     const found: Array<{ rule: number; m: SequenceMatch<SeqEvent> }> = [];
     let order = 0;
     for (const e of store.sorted()) {
-      if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
       order++;
       for (let k = 0; k < e.rules.length; k++) {
         const i = e.rules[k];
@@ -254,6 +256,8 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
           samplers.get(i)?.push((e.doc ??= JSON.parse(e.text as string) as EventDoc), e);
         }
       }
+      // Partial sequences may hold the event for up to maxspan: its verdicts are not needed again.
+      e.verdicts = SPENT;
     }
     for (const [i, m] of matchers) {
       for (const x of m.flush()) found.push({ rule: i, m: x });
@@ -261,11 +265,19 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       stats.outOfOrder += m.stats.outOfOrder;
     }
     found.sort((a, b) => compareOrdinals(a.m.last, b.m.last));
+    // File line numbers (split NDJSON ranges), only for the events that make alerts.
+    const located = new Set<SeqEvent>();
+    const locate = (e: SeqEvent) => {
+      if (located.has(e)) return;
+      located.add(e);
+      if (e.loc.line !== undefined) e.loc = { ...e.loc, line: e.loc.line + bases.base(e.seg) };
+    };
     // Events whose text was not kept: their lines are read back from the inputs for the alerts.
     const reader = new LineReader();
     try {
       for (const { rule, m } of found) {
         const events = m.events.map((e) => (e ? e.payload : null));
+        for (const e of events) if (e) locate(e);
         const lost = events.find((e) => e !== null && !withText(e, reader));
         if (lost) {
           opts.onProblem({
@@ -281,7 +293,10 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       reader.close();
     }
     for (const [i, c] of samplers) {
-      for (const s of c.flush()) opts.onSequence({ rule: i, kind: 'sample', keys: s.keys, events: s.events });
+      for (const s of c.flush()) {
+        for (const e of s.events) locate(e);
+        opts.onSequence({ rule: i, kind: 'sample', keys: s.keys, events: s.events });
+      }
     }
   } else store.close();
   progress('done');
