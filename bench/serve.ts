@@ -189,6 +189,7 @@ async function main(): Promise<void> {
   let next = 0;
   let failed = 0;
   const cpu0 = threadCpu(server.pid ?? 0);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -211,6 +212,7 @@ async function main(): Promise<void> {
   );
   const ingestS = (performance.now() - t0) / 1000;
   const cpu1 = threadCpu(server.pid ?? 0);
+  const client = process.cpuUsage(client0);
   await Promise.race([allAlerts, new Promise((r) => setTimeout(r, 30_000))]);
   const health = (await (await fetch(`${url}/api/health`)).json()) as {
     store: { events: number; alerts: number; bytes: number };
@@ -239,7 +241,7 @@ async function main(): Promise<void> {
     [
       `events sent:        ${EVENTS.toLocaleString('en')} in ${bulks.length} bulks of ${BULK} (${(bulks.reduce((n, b) => n + b.body.length, 0) / 1e6).toFixed(0)} MB), failed bulks: ${failed}`,
       `ingest:             ${(EVENTS / ingestS).toFixed(0)} events/s (${ingestS.toFixed(1)} s, acknowledged = durable, --sync ${SYNC})`,
-      `server CPU:         ${us(totalCpu)} µs/event (${cpuLine}; ${((totalCpu / ingestS) * 100).toFixed(0)}% of one core)`,
+      `server CPU:         ${us(totalCpu)} µs/event (${cpuLine}; ${((totalCpu / ingestS) * 100).toFixed(0)}% of one core; this client ${us((client.user + client.system) / 1e6)})`,
       `alerts:             ${latencies.length} on the stream, ${health.store.alerts} in the store, ${expected} expected`,
       `alert latency:      p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(0)} ms (bulk sent → alert on /api/stream)`,
       `store:              ${health.store.events.toLocaleString('en')} events, ${(health.store.bytes / 1e6).toFixed(0)} MB`,
