@@ -33,22 +33,24 @@ export class AnchorSearch {
   private readonly shift: Uint8Array;
   /** 1 for the bytes (either case) that end some string's first `m` bytes. */
   private readonly isLast: Uint8Array;
-  private readonly pats: Uint8Array[];
+  /** The strings by the folded byte ending their first `m` bytes. */
+  private readonly byLast: Uint8Array[][] = Array.from({ length: 256 }, () => []);
 
   constructor(strings: readonly string[]) {
     if (strings.length === 0) throw new Error('AnchorSearch needs at least one string');
-    this.pats = strings.map((s) => asciiBytes(s, true));
+    const pats = strings.map((s) => asciiBytes(s, true));
     // Shifts are bytes: windows longer than 255 gain nothing measurable.
-    this.m = Math.min(255, ...this.pats.map((p) => p.length));
+    this.m = Math.min(255, ...pats.map((p) => p.length));
     const m = this.m;
     if (m === 0) throw new Error('AnchorSearch needs non-empty strings');
     this.shift = new Uint8Array(256).fill(m);
     this.isLast = new Uint8Array(256);
     const bothCases = (b: number) => (b >= 97 && b <= 122 ? [b, b - 32] : [b]);
-    for (const p of this.pats) {
+    for (const p of pats) {
       for (let j = 0; j < m - 1; j++)
         for (const b of bothCases(p[j])) this.shift[b] = Math.min(this.shift[b], m - 1 - j);
       for (const b of bothCases(p[m - 1])) this.isLast[b] = 1;
+      this.byLast[p[m - 1]].push(p);
     }
   }
 
@@ -62,15 +64,14 @@ export class AnchorSearch {
       const b = buf[i];
       if (isLast[b] === 1) {
         const start = i - m + 1;
-        if (this.matchAt(buf, start, to)) return start;
+        if (this.matchAt(this.byLast[FOLD[b]], buf, start, to)) return start;
       }
       i += shift[b];
     }
     return -1;
   }
 
-  private matchAt(buf: Uint8Array, start: number, to: number): boolean {
-    const pats = this.pats;
+  private matchAt(pats: Uint8Array[], buf: Uint8Array, start: number, to: number): boolean {
     for (let k = 0; k < pats.length; k++) {
       const p = pats[k];
       if (start + p.length > to) continue;
@@ -165,6 +166,17 @@ export class LiteralAutomaton {
       const t = delta[k];
       this.delta[k] = tags[t].length ? -(t * n) - 1 : t * n;
     }
+  }
+
+  /** Where the first occurrence of any string in `buf[from, to)` ends (its last byte), or -1. */
+  findEnd(buf: Uint8Array, from: number, to: number): number {
+    const { classes, delta } = this;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      s = delta[s + classes[buf[i]]];
+      if (s < 0) return i;
+    }
+    return -1;
   }
 
   /**

@@ -77,7 +77,8 @@ function hexDigit(b: number): number {
 
 class Prefilter implements LinePrefilter {
   readonly anchors: string[];
-  private readonly anchor: AnchorSearch;
+  /** Finds a position inside the next line holding an anchor, or -1. */
+  private readonly findAnchor: (buf: Buffer, from: number, to: number) => number;
   private readonly ci: LiteralAutomaton | undefined;
   private readonly cs: LiteralAutomaton | undefined;
   /** For each group (tag): the rules needing it. */
@@ -119,8 +120,19 @@ class Prefilter implements LinePrefilter {
       for (const v of best.values) anchors.add(v.toLowerCase());
     }
     this.anchors = [...anchors];
-    // Case-insensitive search for every anchor: a superset of the case-sensitive ones.
-    this.anchor = new AnchorSearch(this.anchors);
+    // Case-insensitive search for every anchor: a superset of the case-sensitive ones. The skip
+    // loop wins for a few long anchors; many or short ones leave it nothing to skip, and its
+    // comparisons grow with their number, so an automaton reads every byte once instead.
+    if (this.anchors.length <= 8 && Math.min(...this.anchors.map((a) => a.length)) >= 4) {
+      const skip = new AnchorSearch(this.anchors);
+      this.findAnchor = (buf, from, to) => skip.find(buf, from, to);
+    } else {
+      const auto = new LiteralAutomaton(
+        this.anchors.map((text) => ({ text, tag: 0 })),
+        true,
+      );
+      this.findAnchor = (buf, from, to) => auto.findEnd(buf, from, to);
+    }
     const patterns = (ci: boolean) =>
       groups.flatMap((g, tag) => (g.ci === ci ? g.values.map((text) => ({ text, tag })) : []));
     const ciPatterns = patterns(true);
@@ -220,7 +232,7 @@ class Prefilter implements LinePrefilter {
     };
     let p = from;
     while (p < to) {
-      const a = this.anchor.find(buf, p, to);
+      const a = this.findAnchor(buf, p, to);
       if (a < 0) break;
       const s = Math.max(p, buf.lastIndexOf(10, a) + 1);
       while (h < hazards.length && hazards[h] < s) emit(hazards[h++]);

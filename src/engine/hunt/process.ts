@@ -49,7 +49,10 @@ export class SegmentProcessor {
   private readonly index: RuleIndex;
   private readonly candidates: number[] = [];
   private readonly stageMay: Array<(stage: number) => boolean>;
-  private readonly prefilter: LinePrefilter | undefined;
+  private prefilter: LinePrefilter | undefined;
+  /** Lines the prefilter has looked at and kept, to see whether it pays (`scanPays`). */
+  private scanned = 0;
+  private scanKept = 0;
   private readonly ingested: IngestedPolicy;
   private seg = 0;
   /** The current segment's file: ordered-stage events located in it are sent without it. */
@@ -69,10 +72,6 @@ export class SegmentProcessor {
     this.stageMay = first.map((f) => (k: number) => this.index.mayMatch(f + k));
     this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
-  }
-
-  get prefilterAnchors(): string[] | undefined {
-    return this.prefilter?.anchors;
   }
 
   private flush(force = false): void {
@@ -258,7 +257,7 @@ export class SegmentProcessor {
         ingested: this.ingested,
       });
     }
-    const useScan = segment.format === 'ecs' && this.prefilter !== undefined;
+    const ecs = segment.format === 'ecs';
     let lineNo = 0;
     try {
       let pos = start;
@@ -313,9 +312,10 @@ export class SegmentProcessor {
           upto = Math.max(0, cut);
           finished = true;
         }
-        lineNo = useScan
-          ? this.scanBlock(chunk, 0, upto, file, chunkStart, lineNo)
-          : this.parseBlock(chunk, 0, upto, file, chunkStart, lineNo, segment, edr);
+        lineNo =
+          ecs && this.scanPays()
+            ? this.scanBlock(chunk, 0, upto, file, chunkStart, lineNo)
+            : this.parseBlock(chunk, 0, upto, file, chunkStart, lineNo, segment, edr);
         this.batch.bytes += upto;
         this.flush();
         if (finished) break;
@@ -394,6 +394,18 @@ export class SegmentProcessor {
     return lineNo;
   }
 
+  /**
+   * Whether the prefilter is still worth running. When most lines hold some rule's literals (many
+   * rules, or literals as common as `windows`), it skips little and costs more than it saves:
+   * after enough lines to judge, it stands aside for good and every line is parsed (the results
+   * are the same either way).
+   */
+  private scanPays(): boolean {
+    if (this.prefilter === undefined) return false;
+    if (this.scanned >= 20_000 && this.scanKept > this.scanned / 2) this.prefilter = undefined;
+    return this.prefilter !== undefined;
+  }
+
   /** Prefilter path: count lines, parse only the lines that might match. */
   private scanBlock(chunk: Buffer, from: number, to: number, file: string, chunkStart: number, lineNo: number): number {
     let cursor = from;
@@ -431,6 +443,8 @@ export class SegmentProcessor {
     }
     this.batch.records += Math.max(0, total - parsed);
     this.batch.skipped += Math.max(0, total - parsed);
+    this.scanned += total;
+    this.scanKept += parsed;
     return lineNo;
   }
 }

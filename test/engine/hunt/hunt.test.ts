@@ -147,6 +147,36 @@ describe('the line prefilter never changes results', () => {
     // Without the prefilter the bad line is parsed and reported.
     expect(without.stderr).toContain('json-syntax');
   });
+
+  it('stands aside when most lines hold the literals, so it costs nothing where it skips nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-pre-'));
+    // 5 MB of lines that all hold `cmd.exe` and a suspicious fragment (kept, parsed, no match),
+    // then lines with no literal, which a prefilter still running would skip.
+    const pad = 'x'.repeat(150);
+    const kept = (i: number) =>
+      JSON.stringify({
+        '@timestamp': '2026-01-01T00:00:00Z',
+        n: i,
+        pad,
+        event: { category: 'process', type: 'start' },
+        host: { os: { type: 'windows' } },
+        process: { name: 'cmd.exe', args: 'echo' },
+      });
+    const plain = (i: number) => JSON.stringify({ '@timestamp': '2026-01-01T00:00:00Z', n: i, pad });
+    const lines = [
+      ...Array.from({ length: 30_000 }, (_, i) => kept(i)),
+      ...Array.from({ length: 5_000 }, (_, i) => plain(i)),
+    ];
+    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n');
+    const r = await run([dir], { prefilter: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('35,000 records');
+    expect(r.stderr).not.toMatch(/lines skipped unparsed by the prefilter/);
+    // The same lines in the other order: the prefilter skips the plain ones it meets first.
+    writeFileSync(join(dir, 'events.ndjson'), [...lines.slice(30_000), ...lines.slice(0, 30_000)].join('\n') + '\n');
+    const again = await run([dir], { prefilter: true });
+    expect(again.stderr).toMatch(/5,000 lines skipped unparsed by the prefilter/);
+  });
 });
 
 describe('sequences across files', () => {
