@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ProblemLog, formatLocation } from '../problems.js';
 import type { HuntConfig } from './config.js';
 import { loadHuntRules } from './rule-set.js';
-import { runHunt, type SequenceHit } from './run.js';
+import { cancelPlan, planHunt, runHunt, type SequenceHit } from './run.js';
 import type { EventHit, RuleError } from './messages.js';
 import { progressReporter } from './progress.js';
 import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
@@ -142,13 +142,16 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
   const started = Date.now();
   const err = opts.stderr;
   const isTty = 'isTTY' in err && (err as NodeJS.WriteStream).isTTY === true;
+  const problems = new ProblemLog(3);
+  // Inputs first: the worker threads then load their rules while this thread loads its own.
+  const plan = await planHunt(opts.paths, opts.config, opts.threads, problems.add);
   const { rules, problems: ruleProblems, skipped } = loadHuntRules(opts.config);
   for (const p of ruleProblems) if (p.severity === 'error') err.write(`eqlite: ${formatProblem(p)}\n`);
   if (rules.length === 0) {
+    cancelPlan(plan);
     err.write('eqlite: no runnable rule (check --rules and the filters)\n');
     return { exitCode: HUNT_EXIT.noRules, alerts: [] };
   }
-  const problems = new ProblemLog(3);
   const ruleErrors = new Map<number, { count: number; first: string }>();
   const progress = progressReporter(err as NodeJS.WriteStream, opts.progress);
   const ctx = { spaceId: opts.spaceId, now: opts.now, executionUuid: randomUUID(), explain: opts.config.explain };
@@ -169,6 +172,7 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
     groups.set(rule, list);
   };
   const stats = await runHunt({
+    plan,
     config: opts.config,
     paths: opts.paths,
     rules,

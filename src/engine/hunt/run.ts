@@ -40,6 +40,8 @@ export interface HuntRunOptions {
   rules: PreparedRule[];
   /** Worker threads; 1 runs inline. Default: one per CPU. */
   threads?: number;
+  /** Inputs planned (and workers started) beforehand by `planHunt`; else planned here. */
+  plan?: HuntPlan;
   onProblem: (p: BadRecord) => void;
   onHit: (h: EventHit) => void;
   onSequence: (s: SequenceHit) => void;
@@ -97,11 +99,62 @@ function canUseWorkers(): boolean {
   return import.meta.url.endsWith('.js');
 }
 
-export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
-  const { config, rules } = opts;
-  const files = await describeInputs(await expandInputs(opts.paths, opts.onProblem), config.format, opts.onProblem);
+interface StartedWorker {
+  worker: Worker;
+  /** Settles when the worker has loaded its rules. */
+  ready: Promise<void>;
+  failed?: Error;
+}
+
+/**
+ * The inputs of a hunt, planned, and the worker threads that will read them, already starting:
+ * a worker loads its modules and compiles every rule (about a second for the 391 Windows rules),
+ * which overlaps the main thread loading the same rules when the plan comes first.
+ */
+export interface HuntPlan {
+  files: InputFile[];
+  segments: Segment[];
+  bytesTotal: number;
+  threads: number;
+  workers?: StartedWorker[];
+}
+
+export async function planHunt(
+  paths: string[],
+  config: HuntConfig,
+  threads: number | undefined,
+  onProblem: (p: BadRecord) => void,
+): Promise<HuntPlan> {
+  const files = await describeInputs(await expandInputs(paths, onProblem), config.format, onProblem);
   const segments = planSegments(files);
   const bytesTotal = segments.reduce((n, s) => n + s.bytes, 0);
+  const n = Math.max(1, Math.min(threads ?? cpus().length, segments.length));
+  const plan: HuntPlan = { files, segments, bytesTotal, threads: n };
+  if (n > 1 && canUseWorkers() && bytesTotal > 4 << 20) {
+    plan.workers = Array.from({ length: n }, () => {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
+      const started: StartedWorker = { worker, ready: Promise.resolve() };
+      started.ready = new Promise<void>((resolve) => {
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'ready') resolve();
+        });
+      });
+      worker.on('error', (err) => (started.failed = err));
+      return started;
+    });
+  }
+  return plan;
+}
+
+/** Stops the workers of a plan that will not run (no runnable rule). */
+export function cancelPlan(plan: HuntPlan): void {
+  for (const w of plan.workers ?? []) void w.worker.terminate();
+}
+
+export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
+  const { config, rules } = opts;
+  const plan = opts.plan ?? (await planHunt(opts.paths, config, opts.threads, opts.onProblem));
+  const { files, segments, bytesTotal } = plan;
   const stats: HuntStats = {
     files,
     segments: segments.length,
@@ -164,9 +217,8 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     progress('reading');
   };
 
-  const threads = Math.max(1, Math.min(opts.threads ?? cpus().length, segments.length));
-  const useWorkers = threads > 1 && canUseWorkers() && bytesTotal > 4 << 20;
-  if (!useWorkers) {
+  const started = plan.workers;
+  if (!started) {
     let current = -1;
     const proc = new SegmentProcessor(config, rules, (b) => onBatch(current, b));
     for (const s of segments) {
@@ -175,7 +227,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       finish(s.id);
     }
   } else {
-    stats.threads = threads;
+    stats.threads = started.length;
     await new Promise<void>((resolve, reject) => {
       let next = 0;
       let active = 0;
@@ -192,13 +244,18 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
           if (active === 0) resolve();
         }
       };
-      for (let i = 0; i < threads; i++) {
-        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
+      const fail = (err: Error) => {
+        for (const x of workers) void x.terminate();
+        reject(err);
+      };
+      for (const sw of started) {
+        const w = sw.worker;
         workers.push(w);
         active++;
+        // `ready` is the plan's to see (it may have come already); work starts once it has.
+        void sw.ready.then(() => give(w));
         w.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') give(w);
-          else if (m.type === 'batch') onBatch(current.get(w), m.batch);
+          if (m.type === 'batch') onBatch(current.get(w), m.batch);
           else if (m.type === 'done') {
             bases.done(m.done);
             finish(m.done.seg);
@@ -210,11 +267,10 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
             give(w);
           }
         });
-        w.on('error', (err) => {
-          for (const x of workers) void x.terminate();
-          reject(err);
-        });
+        w.on('error', fail);
       }
+      const early = started.find((sw) => sw.failed);
+      if (early?.failed) fail(early.failed);
     });
   }
 
