@@ -30,6 +30,8 @@ const BULK = Number(arg('--bulk', '5000'));
 const CONNECTIONS = Number(arg('--connections', '2'));
 const MATCH = Number(arg('--match', '0.02'));
 const SYNC = arg('--sync', 'full');
+// Extra `eqlite serve` options, e.g. `--serve-args "--ingest-threads 2"`.
+const SERVE_ARGS = arg('--serve-args', '').split(' ').filter(Boolean);
 const INDEX = 'logs-windows.sysmon_operational-default';
 
 const ATTACKS = [
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
   const nodeArgs = (process.env.EQLITE_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = spawn(
     process.execPath,
-    [...nodeArgs, ...entry, 'serve', '--port', '0', '--data', dir, '--sync', SYNC],
+    [...nodeArgs, ...entry, 'serve', '--port', '0', '--data', dir, '--sync', SYNC, ...SERVE_ARGS],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
