@@ -4,7 +4,7 @@
  * connections. Reports events/s and alert latency — from the moment a bulk is sent to the moment
  * its alert arrives on the live stream (`/api/stream`, what the UI shows), p50 and p99.
  *
- *   npx tsx bench/serve.ts [--events 1000000] [--bulk 5000] [--connections 2] [--match 0.02] [--sync full|normal]
+ *   npx tsx bench/serve.ts [--events 1000000] [--bulk 5000] [--connections 2] [--match 0.02] [--sync full|normal] [--serve-args "..."]
  *
  * Also reports the server's CPU time per event, per thread (Linux /proc: the threads eqlite
  * names, e.g. `eqlite-prepare`, the main thread, and the rest: V8's GC and compiler helpers).
