@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
 import { buildProgram } from '../../src/cli/program.js';
 
 describe('cli program', () => {
@@ -23,5 +24,14 @@ describe('cli start-up', () => {
     expect(names(await buildProgram(['--help']))).toEqual(all);
     expect(names(await buildProgram(['hnut']))).toEqual(all);
     expect(names(await buildProgram(['toString']))).toEqual(all);
+  });
+});
+
+describe('the installed command', () => {
+  it('is an executable file, so `npx eqlite` runs it (npm runs a package bin as it is on disk)', () => {
+    const bin = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+    // `npm test` builds first; the build sets the mode tsc does not.
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
   });
 });
