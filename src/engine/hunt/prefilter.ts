@@ -170,8 +170,8 @@ class Prefilter implements LinePrefilter {
   };
 
   private lineNeeded(buf: Buffer, s: number, e: number): boolean {
-    // Stamps instead of clearing the marks for every line; wrapping after 2^31 lines is harmless
-    // as long as no mark is that old, so restart from a clean slate.
+    // A new stamp per line instead of clearing the marks; before the counter would overflow, the
+    // marks are cleared and it starts again.
     if (++this.stamp === 0x7fffffff) {
       this.stamp = 1;
       this.seenStamp.fill(0);
@@ -224,28 +224,29 @@ class Prefilter implements LinePrefilter {
     const buf = to < whole.length ? whole.subarray(0, to) : whole;
     const hazards = this.hazardLines(buf, from, to);
     let h = 0;
-    const emit = (s: number) => {
-      let e = buf.indexOf(10, s);
-      if (e < 0 || e > to) e = to;
-      onLine(s, e > s && buf[e - 1] === 13 ? e - 1 : e);
-      return e;
+    /** The newline ending the line that holds `at` (or `to`). */
+    const newlineAfter = (at: number) => {
+      const e = buf.indexOf(10, at);
+      return e < 0 || e > to ? to : e;
     };
+    /** A line's end without its newline and a carriage return before it. */
+    const contentEnd = (s: number, e: number) => (e > s && buf[e - 1] === 13 ? e - 1 : e);
+    const emitHazard = (s: number) => onLine(s, contentEnd(s, newlineAfter(s)));
     let p = from;
     while (p < to) {
       const a = this.findAnchor(buf, p, to);
       if (a < 0) break;
       const s = Math.max(p, buf.lastIndexOf(10, a) + 1);
-      while (h < hazards.length && hazards[h] < s) emit(hazards[h++]);
-      let e = buf.indexOf(10, a);
-      if (e < 0 || e > to) e = to;
-      const end = e > s && buf[e - 1] === 13 ? e - 1 : e;
+      while (h < hazards.length && hazards[h] < s) emitHazard(hazards[h++]);
+      const e = newlineAfter(a);
+      const end = contentEnd(s, e);
       if (h < hazards.length && hazards[h] === s) {
         h++;
         onLine(s, end);
       } else if (this.lineNeeded(buf, s, end)) onLine(s, end);
       p = e + 1;
     }
-    while (h < hazards.length) emit(hazards[h++]);
+    while (h < hazards.length) emitHazard(hazards[h++]);
   }
 }
 
