@@ -115,7 +115,6 @@ export interface HuntPlan {
   files: InputFile[];
   segments: Segment[];
   bytesTotal: number;
-  threads: number;
   workers?: StartedWorker[];
 }
 
@@ -129,16 +128,16 @@ export async function planHunt(
   const segments = planSegments(files);
   const bytesTotal = segments.reduce((n, s) => n + s.bytes, 0);
   const n = Math.max(1, Math.min(threads ?? cpus().length, segments.length));
-  const plan: HuntPlan = { files, segments, bytesTotal, threads: n };
+  const plan: HuntPlan = { files, segments, bytesTotal };
   if (n > 1 && canUseWorkers() && bytesTotal > 4 << 20) {
     plan.workers = Array.from({ length: n }, () => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
-      const started: StartedWorker = { worker, ready: Promise.resolve() };
-      started.ready = new Promise<void>((resolve) => {
+      const ready = new Promise<void>((resolve) => {
         worker.on('message', (m: FromWorker) => {
           if (m.type === 'ready') resolve();
         });
       });
+      const started: StartedWorker = { worker, ready };
       worker.on('error', (err) => (started.failed = err));
       return started;
     });
