@@ -439,7 +439,7 @@ export function buildEventAlert(
   const r = resolve(rl, ctx);
   const { id, index } = eventRefs(event);
   if (ownRuleAncestor([parentOf(event.doc as Doc, id, index)], r.ruleUuid)) return undefined;
-  const alertId = singleEventAlertId(index, id, EQL_HIT_VERSION, r.spaceId, r.ruleUuid);
+  const alertId = eventAlertUuid(rl, { ...event, id, index }, ctx);
   return persisted(rl, r, transform(rl, r, { ...event, id, index }, true, alertId));
 }
 
