@@ -5,17 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 
-import type { CandidateSpec, PreparedColumns } from './prepare.js';
+import type { CandidateSpec, PrepareColumnsInput, PreparedColumns } from './prepare.js';
 import type { PrepareRequest, PrepareResponse } from './prepare-worker.js';
 
-/** A batch for the pool: document texts, and per document its index, route and explicit `_id`. */
-export interface PrepareBatch {
-  texts: string[];
-  indices: string[];
-  routes: Array<string | undefined>;
-  indexOf: Uint16Array;
-  ids: Array<string | undefined>;
-}
+/** A batch for the pool: the columns a worker prepares, without the ingest time (given per call). */
+export type PrepareBatch = Omit<PrepareColumnsInput, 'ingestedMember'>;
 
 export class PreparePool {
   private readonly workers: Worker[] = [];
