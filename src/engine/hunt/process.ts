@@ -49,7 +49,11 @@ export class SegmentProcessor {
   private readonly index: RuleIndex;
   private readonly candidates: number[] = [];
   private readonly stageMay: Array<(stage: number) => boolean>;
-  private prefilter: LinePrefilter | undefined;
+  /**
+   * Built on the first NDJSON block, not up front: with hundreds of rules its automaton takes a few
+   * hundred milliseconds per thread, wasted on EVTX and other inputs it never reads.
+   */
+  private prefilter: LinePrefilter | undefined | 'unbuilt';
   /** Lines the prefilter has looked at and kept, to see whether it pays (`scanPays`). */
   private scanned = 0;
   private scanKept = 0;
@@ -70,7 +74,7 @@ export class SegmentProcessor {
     // A sequence's stages the index proved false for an event are not evaluated.
     const first = firstFilters(queries);
     this.stageMay = first.map((f) => (k: number) => this.index.mayMatch(f + k));
-    this.prefilter = config.prefilter ? buildPrefilter(rules.map((r) => r.query)) : undefined;
+    this.prefilter = config.prefilter ? 'unbuilt' : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }
 
@@ -401,6 +405,7 @@ export class SegmentProcessor {
    * are the same either way).
    */
   private scanPays(): boolean {
+    if (this.prefilter === 'unbuilt') this.prefilter = buildPrefilter(this.rules.map((r) => r.query));
     if (this.prefilter === undefined) return false;
     if (this.scanned >= 20_000 && this.scanKept > this.scanned / 2) this.prefilter = undefined;
     return this.prefilter !== undefined;
