@@ -1,19 +1,23 @@
 /**
- * Turns user-given paths into a stream of source records: expands folders and globs, detects each
- * file's format, and dispatches to the right reader. Unreadable inputs are reported, never fatal.
+ * Turns user-given paths into files (folders walked, globs expanded, documentation files skipped)
+ * and into a stream of source records: each file's format detected and its reader used.
+ * Unreadable inputs are reported, never fatal.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import fg from 'fast-glob';
 import { readSource, UnknownFormatError, type ReadOptions, type ReadRecord } from '../sources/read.js';
 import type { ProblemSink } from '../sources/types.js';
 import { STDIN } from '../sources/input.js';
 
 export type InputOptions = ReadOptions;
 
-/** Expands folders recursively (sorted, so runs are deterministic); keeps `-` for stdin. */
-export async function expandPaths(paths: string[], onProblem: ProblemSink): Promise<string[]> {
+const SKIP = /(^|[\\/])(README[^\\/]*|LICENSE[^\\/]*|NOTICE[^\\/]*|[^\\/]*\.md)$/i;
+
+/** Files named by the user: folders walked recursively (sorted), globs expanded, `-` kept. */
+export async function expandInputs(paths: string[], onProblem: ProblemSink): Promise<string[]> {
   const out: string[] = [];
-  const visit = async (p: string): Promise<void> => {
+  const visit = async (p: string, explicit: boolean): Promise<void> => {
     if (p === STDIN) {
       out.push(p);
       return;
@@ -22,24 +26,32 @@ export async function expandPaths(paths: string[], onProblem: ProblemSink): Prom
     try {
       st = await fsp.stat(p);
     } catch (err) {
+      if (explicit && fg.isDynamicPattern(p)) {
+        const matches = (await fg(p, { dot: false, onlyFiles: true })).sort();
+        if (matches.length === 0)
+          onProblem({ loc: { file: p }, kind: 'input-unreadable', message: 'no file matches this pattern' });
+        for (const m of matches) await visit(m, false);
+        return;
+      }
       onProblem({ loc: { file: p }, kind: 'input-unreadable', message: (err as Error).message });
       return;
     }
     if (st.isDirectory()) {
-      const entries = (await fsp.readdir(p)).sort();
-      for (const e of entries) {
+      for (const e of (await fsp.readdir(p)).sort()) {
         if (e.startsWith('.')) continue;
-        await visit(join(p, e));
+        const child = join(p, e);
+        if (SKIP.test(child)) continue;
+        await visit(child, false);
       }
     } else out.push(p);
   };
-  for (const p of paths) await visit(p);
+  for (const p of paths) await visit(p, true);
   return out;
 }
 
 /** Every record of every input, in input order; an unreadable or unknown input is reported and skipped. */
 export async function* readInputs(paths: string[], opts: InputOptions): AsyncGenerator<ReadRecord> {
-  for (const file of await expandPaths(paths, opts.onProblem)) {
+  for (const file of await expandInputs(paths, opts.onProblem)) {
     try {
       yield* readSource(file, opts);
     } catch (err) {

@@ -1,11 +1,9 @@
 /**
- * Finding and planning the inputs of a hunt: paths, folders (recursive) and globs become files;
+ * Planning the inputs of a hunt (the files come from `expandInputs`, ../inputs.ts):
  * each file's format is detected from its first bytes; large NDJSON and EVTX files are split into
  * segments that worker threads read in parallel.
  */
 import { promises as fsp, statSync } from 'node:fs';
-import { join } from 'node:path';
-import fg from 'fast-glob';
 import { evtxBlockCount } from '../../sources/evtx/index.js';
 import { detectFormat, type SourceFormat } from '../../sources/detect.js';
 import { STDIN } from '../../sources/input.js';
@@ -20,43 +18,6 @@ export interface InputFile {
   gzip: boolean;
   /** One JSON object per line (so it can be split by byte ranges). */
   ndjson: boolean;
-}
-
-const SKIP = /(^|[\\/])(README[^\\/]*|LICENSE[^\\/]*|NOTICE[^\\/]*|[^\\/]*\.md)$/i;
-
-/** Files named by the user: folders walked recursively (sorted), globs expanded, `-` kept. */
-export async function expandInputs(paths: string[], onProblem: ProblemSink): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (p: string, explicit: boolean): Promise<void> => {
-    if (p === STDIN) {
-      out.push(p);
-      return;
-    }
-    let st;
-    try {
-      st = await fsp.stat(p);
-    } catch (err) {
-      if (explicit && fg.isDynamicPattern(p)) {
-        const matches = (await fg(p, { dot: false, onlyFiles: true })).sort();
-        if (matches.length === 0)
-          onProblem({ loc: { file: p }, kind: 'input-unreadable', message: 'no file matches this pattern' });
-        for (const m of matches) await visit(m, false);
-        return;
-      }
-      onProblem({ loc: { file: p }, kind: 'input-unreadable', message: (err as Error).message });
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const e of (await fsp.readdir(p)).sort()) {
-        if (e.startsWith('.')) continue;
-        const child = join(p, e);
-        if (SKIP.test(child)) continue;
-        await visit(child, false);
-      }
-    } else out.push(p);
-  };
-  for (const p of paths) await visit(p, true);
-  return out;
 }
 
 function looksNdjson(head: Buffer): boolean {
