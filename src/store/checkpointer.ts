@@ -3,7 +3,10 @@
  * as much as writing it; done on the ingest thread it took a seventh of its time. A PASSIVE
  * checkpoint never blocks the writer, but under continuous ingest it never catches up with it,
  * and SQLite only restarts the WAL from its beginning after a checkpoint that did: the WAL would
- * grow without end (and every read with it). So once the WAL passes `maxWalBytes`, the thread
+ * grow without end (and every read with it). So once the WAL holds more than `maxWalBytes` of
+ * frames (counted in frames: SQLite writes a restarted WAL over the old file without shrinking
+ * it, so after the first restart the file's size said "full" at every tick and held ingest for a
+ * RESTART every 250 ms, 60-110 ms each, about a third of the time under sustained ingest), the thread
  * asks the ingest thread to hold its writes (`gate`): ingest then awaits instead of starting a
  * transaction, the RESTART checkpoint copies what the PASSIVE ones left (little) without waiting
  * for a writer, and the next transaction writes the WAL from its start. Before the gate, the
@@ -15,27 +18,29 @@ import { Worker } from 'node:worker_threads';
 
 const CODE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { statSync, writeFileSync } = require('node:fs');
+const { writeFileSync } = require('node:fs');
 try { writeFileSync('/proc/thread-self/comm', 'eqlite-ckpt'); } catch {}
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 10000');
-const walSize = () => { try { return statSync(workerData.path + '-wal').size; } catch { return 0; } };
+const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 let paused = false;
+// The WAL's frame count when the last RESTART ended: until a writer starts the WAL over, the
+// count stays there, and another RESTART would have nothing to do.
+let restartedAt = -1;
 const timer = setInterval(() => {
   if (paused) return;
   try {
-    if (walSize() > workerData.maxWalBytes) {
+    const { log } = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    if (log !== restartedAt && log * frameBytes > workerData.maxWalBytes) {
       paused = true;
       parentPort.postMessage({ pause: true });
-      return;
     }
-    db.pragma('wal_checkpoint(PASSIVE)');
   } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); }
 }, workerData.everyMs);
 parentPort.on('message', (m) => {
   if (m === 'go') {
-    try { db.pragma('wal_checkpoint(RESTART)'); } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); }
+    try { restartedAt = db.pragma('wal_checkpoint(RESTART)')[0].log; } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); }
     paused = false;
     parentPort.postMessage({ resume: true });
     return;
