@@ -4,7 +4,13 @@
  * connections. Reports events/s and alert latency — from the moment a bulk is sent to the moment
  * its alert arrives on the live stream (`/api/stream`, what the UI shows), p50 and p99.
  *
- *   npx tsx bench/serve.ts [--events 1000000] [--bulk 5000] [--connections 2] [--match 0.02] [--sync full|normal] [--serve-args "..."]
+ *   npx tsx bench/serve.ts [--events 1000000] [--bulk 5000] [--connections 2] [--match 0.02] [--sync full|normal] [--times stream|overlap] [--serve-args "..."]
+ *
+ * Event times (`--times`): `stream` (default) numbers the events' `@timestamp` 1 ms apart across
+ * the whole stream, as shippers send events roughly in time order; `overlap` is what this bench
+ * did before: every bulk starts at the time it was generated and covers 5 s, so all bulks cover
+ * the same few seconds and the store's time-ordered indexes (`@timestamp`, `_id`) take inserts
+ * scattered over their whole length.
  *
  * Also reports the server's CPU time per event, per thread (Linux /proc: the threads eqlite
  * names, e.g. `eqlite-prepare`, the main thread, and the rest: V8's GC and compiler helpers).
@@ -30,6 +36,10 @@ const BULK = Number(arg('--bulk', '5000'));
 const CONNECTIONS = Number(arg('--connections', '2'));
 const MATCH = Number(arg('--match', '0.02'));
 const SYNC = arg('--sync', 'full');
+const TIMES = arg('--times', 'stream');
+if (TIMES !== 'stream' && TIMES !== 'overlap') throw new Error(`--times: stream or overlap, not ${TIMES}`);
+// Event time of the first event (stream times): an hour ago.
+const T0 = Date.now() - 3_600_000;
 // Extra `eqlite serve` options, e.g. `--serve-args "--ingest-threads 2"`.
 const SERVE_ARGS = arg('--serve-args', '').split(' ').filter(Boolean);
 const INDEX = 'logs-windows.sysmon_operational-default';
@@ -65,7 +75,7 @@ function bulkBody(b: number, count: number, seed: number): { body: string; match
   let s = '';
   let matching = 0;
   const action = `{"create":{"_index":"${INDEX}"}}\n`;
-  const t = Date.now();
+  const t = TIMES === 'overlap' ? Date.now() : T0 + seed;
   for (let i = 0; i < count; i++) {
     const n = seed + i;
     const attack = (n * 2654435761) % 1000 < MATCH * 1000;
@@ -239,7 +249,7 @@ async function main(): Promise<void> {
     .join(', ');
   report(
     'Serve',
-    `npx tsx bench/serve.ts --events ${EVENTS} --bulk ${BULK} --connections ${CONNECTIONS} --match ${MATCH} --sync ${SYNC}`,
+    `npx tsx bench/serve.ts --events ${EVENTS} --bulk ${BULK} --connections ${CONNECTIONS} --match ${MATCH} --sync ${SYNC} --times ${TIMES}`,
     [
       `events sent:        ${EVENTS.toLocaleString('en')} in ${bulks.length} bulks of ${BULK} (${(bulks.reduce((n, b) => n + b.body.length, 0) / 1e6).toFixed(0)} MB), failed bulks: ${failed}`,
       `ingest:             ${(EVENTS / ingestS).toFixed(0)} events/s (${ingestS.toFixed(1)} s, acknowledged = durable, --sync ${SYNC})`,
