@@ -29,8 +29,8 @@ export type { LoadedRule, RuleStatus } from './parse-rule.js';
 export interface LoadOptions {
   /** EQL field types for compiling queries; default ECS with unknown fields inferred. */
   schema?: Schema;
-  /** Compile EQL queries (default true). */
-  compile?: boolean;
+  /** Compile EQL queries (default true; see `ParseOptions.compile`). */
+  compile?: ParseOptions['compile'];
 }
 
 export interface LoadResult {

@@ -65,8 +65,12 @@ export interface LoadedRule {
 export interface ParseOptions {
   /** EQL field types; default ECS with unknown fields inferred. */
   schema?: Schema;
-  /** Compile EQL queries (default true). */
-  compile?: boolean;
+  /**
+   * Compile EQL queries (default true). A function decides per rule, once its model is built: a
+   * rule it declines stays `ready` without a query (a hunt's filters, so that the rules left out
+   * cost no compilation).
+   */
+  compile?: boolean | ((rule: Rule) => boolean);
 }
 
 const TOP_LEVEL = new Set(['metadata', 'rule', 'transform']);
@@ -291,7 +295,7 @@ function buildRule(input: RuleInput, options: ParseOptions, extraChecks: (p: Pro
     loaded.reason = 'rules with query-DSL filters are not supported yet';
     return loaded;
   }
-  if (options.compile === false) {
+  if (options.compile === false || (typeof options.compile === 'function' && !options.compile(rule))) {
     loaded.status = 'ready';
     return loaded;
   }

@@ -11,6 +11,7 @@ import {
   loadRules,
   prepareRules,
   type PreparedRule,
+  type Rule,
   type RuleProblem,
 } from '../../rules/index.js';
 import type { HuntConfig } from './config.js';
@@ -28,7 +29,19 @@ function lower(s: string): string {
 
 export function loadHuntRules(config: HuntConfig): HuntRules {
   const paths = config.rulePaths.length ? config.rulePaths : [builtinRulesDir()];
-  const load = loadRules(paths);
+  const minRank = config.minSeverity ? SEVERITIES.indexOf(config.minSeverity) : 0;
+  const filters = config.ruleFilters.map(lower);
+  const tags = config.tags.map(lower);
+  const tactics = config.tactics.map(lower);
+  const wanted = (r: Rule) =>
+    SEVERITIES.indexOf(r.severity) >= minRank &&
+    (filters.length === 0 || filters.some((f) => lower(r.ruleId).startsWith(f) || lower(r.name).includes(f))) &&
+    (tags.length === 0 || r.tags.some((t) => tags.includes(lower(t)))) &&
+    (tactics.length === 0 ||
+      r.threat.some((t) => tactics.includes(lower(t.tactic.name)) || tactics.includes(lower(t.tactic.id))));
+  // The filters are decided on each rule's model, before its query is compiled: a hunt with
+  // `--rule` over the whole corpus compiles only the rules it runs.
+  const load = loadRules(paths, { compile: wanted });
   const allowlists = config.allowlists.map((f) => loadAllowlist(f));
   const { rules, problems } = prepareRules(load, { allowlists });
   const skipped = { unsupported: 0, failed: 0, deprecated: 0, filtered: 0 };
@@ -36,22 +49,8 @@ export function loadHuntRules(config: HuntConfig): HuntRules {
     if (l.status === 'unsupported') skipped.unsupported++;
     else if (l.status === 'failed') skipped.failed++;
     else if (l.status === 'deprecated') skipped.deprecated++;
+    else if (l.status === 'ready' && l.query === undefined) skipped.filtered++;
   }
-  const minRank = config.minSeverity ? SEVERITIES.indexOf(config.minSeverity) : 0;
-  const filters = config.ruleFilters.map(lower);
-  const tags = config.tags.map(lower);
-  const tactics = config.tactics.map(lower);
-  const kept = rules.filter((p) => {
-    const r = p.rule;
-    const ok =
-      SEVERITIES.indexOf(r.severity) >= minRank &&
-      (filters.length === 0 || filters.some((f) => lower(r.ruleId).startsWith(f) || lower(r.name).includes(f))) &&
-      (tags.length === 0 || r.tags.some((t) => tags.includes(lower(t)))) &&
-      (tactics.length === 0 ||
-        r.threat.some((t) => tactics.includes(lower(t.tactic.name)) || tactics.includes(lower(t.tactic.id))));
-    if (!ok) skipped.filtered++;
-    return ok;
-  });
   problems.push(...load.problems);
-  return { rules: kept, problems, skipped };
+  return { rules, problems, skipped };
 }
