@@ -74,7 +74,7 @@ function run(args: string[]): { seconds: number; cpu?: number; stderr: string } 
 }
 
 function records(stderr: string): number {
-  const m = /MB, ([\d,]+) records/.exec(stderr);
+  const m = /, ([\d,]+) records in /.exec(stderr);
   return m ? Number(m[1].replace(/,/g, '')) : NaN;
 }
 

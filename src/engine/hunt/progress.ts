@@ -4,14 +4,11 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { HuntProgress } from './run.js';
+import { formatBytes } from './summary.js';
 
 export interface ProgressReporter {
   update(p: HuntProgress): void;
   stop(): void;
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 }
 
 export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): ProgressReporter {
@@ -32,8 +29,8 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
     return {
       update(p) {
         const payload = {
-          done: mb(p.bytesDone),
-          total: mb(p.bytesTotal),
+          done: formatBytes(p.bytesDone),
+          total: formatBytes(p.bytesTotal),
           rate: Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US'),
           hits: p.hits.toLocaleString('en-US'),
           phase: p.phase,
@@ -56,7 +53,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
       last = now;
       const pct = p.bytesTotal ? ` (${Math.floor((100 * p.bytesDone) / p.bytesTotal)}%)` : '';
       stream.write(
-        `eqlite: ${p.phase}: ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}${pct}, ${p.records.toLocaleString('en-US')} records, ${p.hits} matches\n`,
+        `eqlite: ${p.phase}: ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}${pct}, ${p.records.toLocaleString('en-US')} records, ${p.hits} matches\n`,
       );
     },
     stop() {},

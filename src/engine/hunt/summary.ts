@@ -52,6 +52,13 @@ function count<T>(items: T[], key: (t: T) => string | string[] | undefined): Arr
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+/** Bytes in the unit that suits them (decimal units, as disks and `ls -h --si` count). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${Math.round(bytes)} B`;
+  const [v, unit] = bytes < 1e6 ? [bytes / 1e3, 'kB'] : bytes < 1e9 ? [bytes / 1e6, 'MB'] : [bytes / 1e9, 'GB'];
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${unit}`;
+}
+
 function n(x: number): string {
   return x.toLocaleString('en-US');
 }
@@ -62,12 +69,12 @@ export function renderSummary(s: SummaryInput): string {
   const lines: string[] = [];
   const { stats } = s;
   const alerts = s.alerts.filter((a) => !a.buildingBlock);
-  const mbps = stats.bytes / 1e6 / Math.max(s.seconds, 0.001);
+  const secs = Math.max(s.seconds, 0.001);
   lines.push('');
   lines.push(paint('1', 'Hunt summary'));
   lines.push(
-    `  read ${n(stats.files.length)} file(s), ${(stats.bytes / 1e6).toFixed(1)} MB, ${n(stats.records)} records in ${s.seconds.toFixed(1)} s ` +
-      `(${n(Math.round(stats.records / Math.max(s.seconds, 0.001)))} records/s, ${mbps.toFixed(0)} MB/s, ${stats.threads} thread(s))`,
+    `  read ${n(stats.files.length)} file(s), ${formatBytes(stats.bytes)}, ${n(stats.records)} records in ${s.seconds.toFixed(1)} s ` +
+      `(${n(Math.round(stats.records / secs))} records/s, ${formatBytes(stats.bytes / secs)}/s, ${stats.threads} thread(s))`,
   );
   const byFormat = count(stats.files, (f) => f.format);
   if (byFormat.length) lines.push(`  formats: ${byFormat.map(([f, c]) => `${f} ${c}`).join(', ')}`);
