@@ -17,6 +17,7 @@ export {
   loadNdjsonText,
   loadRules,
   loadTomlText,
+  ruleSourceBytes,
   type LoadOptions,
   type LoadResult,
 } from './load.js';

@@ -66,6 +66,35 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+/**
+ * How many bytes of rule files the paths hold (folders walked as `loadRules` walks them): what
+ * loading and compiling them costs grows with it, known without parsing anything.
+ */
+export function ruleSourceBytes(paths: readonly string[]): number {
+  let total = 0;
+  for (const p of paths) {
+    try {
+      const st = statSync(p);
+      if (!st.isDirectory()) {
+        total += st.size;
+        continue;
+      }
+    } catch {
+      continue;
+    }
+    const files: string[] = [];
+    walk(p, files);
+    for (const f of files) {
+      try {
+        total += statSync(f).size;
+      } catch {
+        // Unreadable now: loadRules reports it.
+      }
+    }
+  }
+  return total;
+}
+
 function newResult(): LoadResult {
   return {
     rules: [],
