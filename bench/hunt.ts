@@ -78,6 +78,12 @@ function records(stderr: string): number {
   return m ? Number(m[1].replace(/,/g, '')) : NaN;
 }
 
+/** The reading threads the hunt used, when fewer than asked (small inputs are read inline). */
+function used(stderr: string): string {
+  const m = /, (\d+) thread\(s\)\)/.exec(stderr);
+  return m && Number(m[1]) !== THREADS ? `, ${m[1]} thread(s) used` : '';
+}
+
 function alerts(stderr: string): string {
   const m = /([\d,]+) alert\(s\)/.exec(stderr);
   return m ? m[1] : '0';
@@ -147,7 +153,8 @@ export async function main(): Promise<void> {
     const n = records(r.stderr);
     lines.push(
       `${label}: ${(size / r.seconds).toFixed(0)} MB/s, ${Math.round(n / r.seconds).toLocaleString('en-US')} events/s ` +
-        `(${size.toFixed(0)} MB, ${n.toLocaleString('en-US')} events, ${r.seconds.toFixed(1)} s, ${alerts(r.stderr)} alerts)`,
+        `(${size.toFixed(0)} MB, ${n.toLocaleString('en-US')} events, ${r.seconds.toFixed(1)} s, ${alerts(r.stderr)} alerts` +
+        `${used(r.stderr)})`,
     );
   };
   line(`founding rule, ECS NDJSON, ${THREADS} threads, prefilter`, run([outDir, '--threads', String(THREADS)]));
