@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const examples = new URL('../../examples/', import.meta.url).pathname;
 
-function hunt(args: string[]) {
+function hunt(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [cli, 'hunt', '--no-progress', '--now', '2026-11-28T00:00:00Z', ...args], {
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -60,6 +61,11 @@ describe('eqlite hunt (CLI)', () => {
         .sort();
     expect(ids(one).length).toBe(41);
     expect(ids(two)).toEqual(ids(one));
+    // The main thread reads too and may finish before the worker is ready: once more with the
+    // workers reading everything, so results that crossed threads are compared as well.
+    const viaWorker = join(dir, 'worker.ndjson');
+    expect(hunt([dir, '--threads', '2', '--output', viaWorker], { EQLITE_HUNT_MAIN_READS: '0' }).code).toBe(0);
+    expect(ids(viaWorker)).toEqual(ids(one));
   });
 
   it('builds the same sequence alert documents with worker threads as with one thread', () => {
@@ -113,6 +119,11 @@ sequence by host.id with maxspan=15s
         .length,
     ).toBe(a.length / 3);
     expect(docs(two)).toEqual(a);
+    const viaWorker = join(dir, 'worker.ndjson');
+    hunt([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--rules', rules, '--threads', '2', '--output', viaWorker], {
+      EQLITE_HUNT_MAIN_READS: '0',
+    });
+    expect(docs(viaWorker)).toEqual(a);
   });
 
   it('lists the alerts on stdout as a table when no output file is asked for (not with --no-table)', () => {

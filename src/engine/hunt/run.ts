@@ -137,11 +137,12 @@ export async function planHunt(
   const files = await describeInputs(await expandInputs(paths, onProblem), config.format, onProblem);
   const segments = planSegments(files);
   const bytesTotal = segments.reduce((n, s) => n + s.bytes, 0);
+  // Reading threads, the main thread among them.
   const n = Math.max(1, Math.min(threads ?? cpus().length, segments.length));
   const plan: HuntPlan = { files, segments, bytesTotal };
   const ruleBytes = ruleSourceBytes(config.rulePaths.length ? config.rulePaths : [builtinRulesDir()]);
   if (n > 1 && canUseWorkers() && bytesTotal > Math.max(MIN_INPUT_FOR_WORKERS, ruleBytes * INPUT_PER_RULE_BYTE)) {
-    plan.workers = Array.from({ length: n }, () => {
+    plan.workers = Array.from({ length: n - 1 }, () => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
       const ready = new Promise<void>((resolve) => {
         worker.on('message', (m: FromWorker) => {
@@ -227,62 +228,95 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     progress('reading');
   };
 
-  const started = plan.workers;
-  if (!started) {
+  // The main thread reads segments too, between handling what the workers send: it has its rules
+  // loaded before any worker has, and small inputs are done before a worker is ready.
+  const started = plan.workers ?? [];
+  // EQLITE_HUNT_MAIN_READS=0 leaves all reading to the workers, when there are any (tests use it
+  // to compare results that crossed threads).
+  const mainReading = started.length === 0 || process.env.EQLITE_HUNT_MAIN_READS !== '0';
+  const readers = started.length + (mainReading ? 1 : 0);
+  stats.threads = readers;
+  let next = 0;
+  let failed = false;
+  const segmentFailed = (seg: number, err: unknown) => {
+    const s = segments[seg];
+    opts.onProblem({
+      loc: { file: s?.file ?? '?' },
+      kind: 'input-unreadable',
+      message: err instanceof Error ? err.message : String(err),
+    });
+    finish(seg);
+  };
+  const mainReads = (async () => {
+    if (!mainReading) return;
     let current = -1;
     const proc = new SegmentProcessor(config, rules, (b) => onBatch(current, b));
-    for (const s of segments) {
+    while (!failed && next < segments.length) {
+      const s = segments[next++];
       current = s.id;
-      bases.done(await proc.run(s));
-      finish(s.id);
+      try {
+        bases.done(await proc.run(s));
+        finish(s.id);
+      } catch (err) {
+        segmentFailed(s.id, err);
+      }
+      // Lets the workers' messages in (a segment may be read without awaiting anything).
+      await new Promise<void>((r) => setImmediate(r));
     }
-  } else {
-    stats.threads = started.length;
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let active = 0;
-      const workers: Worker[] = [];
-      const current = new Map<Worker, number>();
-      const give = (w: Worker) => {
-        if (next < segments.length) {
-          const s = segments[next++];
-          current.set(w, s.id);
-          w.postMessage({ type: 'segment', segment: s } satisfies ToWorker);
-        } else {
-          w.postMessage({ type: 'stop' } satisfies ToWorker);
-          active--;
-          if (active === 0) resolve();
-        }
-      };
-      const fail = (err: Error) => {
-        for (const x of workers) void x.terminate();
-        reject(err);
-      };
-      for (const sw of started) {
-        const w = sw.worker;
-        workers.push(w);
-        active++;
-        // `ready` is the plan's to see (it may have come already); work starts once it has.
-        void sw.ready.then(() => give(w));
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'batch') onBatch(current.get(w), m.batch);
-          else if (m.type === 'done') {
+  })();
+  const workersRead = new Promise<void>((resolve, reject) => {
+    if (started.length === 0) {
+      resolve();
+      return;
+    }
+    let active = 0;
+    const workers: Worker[] = [];
+    /** Each worker's segments, in the order it reads them: the first is the one its batches are from. */
+    const inFlight = new Map<Worker, number[]>();
+    const give = (w: Worker) => {
+      const queue = inFlight.get(w) ?? [];
+      inFlight.set(w, queue);
+      // One segment ahead while many remain, so a worker never waits for the main thread to
+      // finish a segment before it gets its next one; near the end, one at a time, for balance.
+      while (next < segments.length && queue.length < (segments.length - next > readers ? 2 : 1)) {
+        const s = segments[next++];
+        queue.push(s.id);
+        w.postMessage({ type: 'segment', segment: s } satisfies ToWorker);
+      }
+      if (queue.length === 0) {
+        w.postMessage({ type: 'stop' } satisfies ToWorker);
+        active--;
+        if (active === 0) resolve();
+      }
+    };
+    const fail = (err: Error) => {
+      failed = true;
+      for (const x of workers) void x.terminate();
+      reject(err);
+    };
+    for (const sw of started) {
+      const w = sw.worker;
+      workers.push(w);
+      active++;
+      // `ready` is the plan's to see (it may have come already); work starts once it has.
+      void sw.ready.then(() => give(w));
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'batch') onBatch(inFlight.get(w)?.[0], m.batch);
+        else if (m.type === 'done' || m.type === 'error') {
+          inFlight.get(w)?.shift();
+          if (m.type === 'done') {
             bases.done(m.done);
             finish(m.done.seg);
-            give(w);
-          } else if (m.type === 'error') {
-            const seg = segments[m.segment ?? -1];
-            opts.onProblem({ loc: { file: seg?.file ?? '?' }, kind: 'input-unreadable', message: m.message });
-            finish(m.segment ?? -1);
-            give(w);
-          }
-        });
-        w.on('error', fail);
-      }
-      const early = started.find((sw) => sw.failed);
-      if (early?.failed) fail(early.failed);
-    });
-  }
+          } else segmentFailed(m.segment ?? -1, new Error(m.message));
+          give(w);
+        }
+      });
+      w.on('error', fail);
+    }
+    const early = started.find((sw) => sw.failed);
+    if (early?.failed) fail(early.failed);
+  });
+  await Promise.all([mainReads, workersRead]);
 
   // Hits of segments that never reported an end (none expected), in order.
   for (const seg of [...hitsBySeg.keys()].sort((a, b) => a - b)) emitHits(hitsBySeg.get(seg) as EventHit[]);

@@ -1,6 +1,6 @@
 /**
  * Worker thread entry: builds the rule set from the hunt config, then reads the segments the main
- * thread hands out, one at a time, posting batches of results.
+ * thread hands out, one after another, posting batches of results.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HuntConfig, Segment } from './config.js';
@@ -21,21 +21,26 @@ if (port) {
   const processor = new SegmentProcessor(config, rules, (batch) =>
     port.postMessage({ type: 'batch', batch } satisfies FromWorker),
   );
+  // Segments may be handed out ahead (the main thread, reading too, answers late): they run one
+  // after another, as does `stop`, never interleaved in the one processor.
+  let queue = Promise.resolve();
   port.on('message', (msg: ToWorker) => {
-    if (msg.type === 'stop') {
-      port.close();
-      return;
-    }
-    processor
-      .run(msg.segment)
-      .then((done) => port.postMessage({ type: 'done', done } satisfies FromWorker))
-      .catch((err: unknown) =>
+    queue = queue.then(async () => {
+      if (msg.type === 'stop') {
+        port.close();
+        return;
+      }
+      try {
+        const done = await processor.run(msg.segment);
+        port.postMessage({ type: 'done', done } satisfies FromWorker);
+      } catch (err) {
         port.postMessage({
           type: 'error',
           message: err instanceof Error ? err.message : String(err),
           segment: msg.segment.id,
-        } satisfies FromWorker),
-      );
+        } satisfies FromWorker);
+      }
+    });
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
