@@ -71,7 +71,11 @@ export function register(program: Command): void {
       'do not list the alerts on stdout (they are listed when neither --output nor --timeline is given)',
     )
     .option('--max-signals <n>', "apply Kibana's per-run cap (max_signals) per rule and run window", positiveInt)
-    .option('--threads <n>', 'worker threads at most (default: one per CPU; small inputs are read inline)', positiveInt)
+    .option(
+      '--threads <n>',
+      'reading threads at most, the main one included (default: one per CPU; small inputs are read inline)',
+      positiveInt,
+    )
     .option('--max-pending <n>', 'sequences: cap on pending partial sequences per rule', positiveInt)
     .option('--space-id <id>', 'Kibana space of the alerts', 'default')
     .option('--now <time>', 'alert creation time (ISO-8601); default: now')

@@ -1,6 +1,7 @@
 /**
- * Runs a hunt: plans the inputs, reads and evaluates them (worker threads over all cores, or inline
- * for small inputs), then runs sequence and sample rules over the events they can use, in order.
+ * Runs a hunt: plans the inputs, reads and evaluates them (the main thread and worker threads, one
+ * thread per core; inline for small inputs), then runs sequence and sample rules over the events
+ * they can use, in order.
  * Reports matches to the caller, which builds alerts and output; this module holds no output logic.
  */
 import { cpus } from 'node:os';
