@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { HOST_RUNS_UPTO } from './events.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
@@ -37,17 +38,29 @@ export function openDb(dir: string, options: OpenOptions = {}): Db {
     // Stores made before alerts had their rule fields apart.
     const cols = db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
     if (!cols.some((c) => c.name === 'rf')) db.exec('ALTER TABLE alerts ADD COLUMN rf TEXT');
-    // Stores made with the per-event host index: its entries become runs of one event, then it goes.
-    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_host'").get()) {
-      db.transaction(() => {
-        db.exec(
+    // Host runs of the events committed after the last flush (EventStore.flushHosts) that a crash
+    // kept from being written; in stores made with the per-event host index, of every event
+    // (its entries become runs of one event, then it goes).
+    const oldIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_host'").get();
+    db.transaction(() => {
+      const upto = oldIndex
+        ? undefined
+        : (db.prepare('SELECT value FROM counters WHERE name = ?').get(HOST_RUNS_UPTO) as
+            { value: number } | undefined);
+      const from =
+        upto?.value ?? (db.prepare('SELECT coalesce(max(maxseq), 0) AS m FROM host_runs').get() as { m: number }).m;
+      const last = (db.prepare('SELECT coalesce(max(seq), 0) AS m FROM events').get() as { m: number }).m;
+      if (last > from)
+        db.prepare(
           `INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs)
-           SELECT host, ts, ts, seq, seq, zeroblob(4) FROM events
-           WHERE host IS NOT NULL AND seq > (SELECT coalesce(max(maxseq), 0) FROM host_runs) ORDER BY seq`,
-        );
-        db.exec('DROP INDEX events_host');
-      })();
-    }
+           SELECT host, ts, ts, seq, seq, zeroblob(4) FROM events WHERE host IS NOT NULL AND seq > ? ORDER BY seq`,
+        ).run(from);
+      if (last !== upto?.value)
+        db.prepare(
+          'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+        ).run(HOST_RUNS_UPTO, last);
+      if (oldIndex) db.exec('DROP INDEX events_host');
+    })();
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
       { value: string } | undefined;
     if (!row) {

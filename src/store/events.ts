@@ -5,6 +5,9 @@
  */
 import type { Db } from './db.js';
 
+/** Counter: every event up to this seq has its host run written (EventStore.flushHosts). */
+export const HOST_RUNS_UPTO = 'host_runs_upto';
+
 export interface NewEvent {
   id: string;
   index: string;
@@ -80,6 +83,9 @@ export class EventStore {
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       minSeq: db.prepare('SELECT min(seq) AS m FROM events'),
       insertRun: db.prepare('INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs) VALUES (?, ?, ?, ?, ?, ?)'),
+      setRunsUpto: db.prepare(
+        `INSERT INTO counters (name, value) VALUES ('${HOST_RUNS_UPTO}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ),
       runsInTime: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ? AND tmax >= ? AND tmin <= ?'),
       runsAll: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ?'),
       keysOf: db.prepare('SELECT seq, ts, ing, host FROM events WHERE seq IN (SELECT value FROM json_each(?))'),
@@ -154,7 +160,7 @@ export class EventStore {
         out.push({ result: 'created', seq, version: 1 });
       }
     }
-    this.flushHosts();
+    this.flushHostsEvery();
     return out;
   }
 
@@ -175,7 +181,7 @@ export class EventStore {
     if (r.changes === 1) {
       const seq = Number(r.lastInsertRowid);
       this.noteHost(e, seq);
-      this.flushHosts();
+      this.flushHostsEvery();
       return { result: 'created', seq, version: 1 };
     }
     const old = this.st.existing.get(e.id, idx) as { seq: number; version: number };
@@ -183,15 +189,24 @@ export class EventStore {
     if (e.op === 'create') return { result: 'conflict', version: old.version };
     const u = this.st.overwrite.get(e.at, e.ts, e.ing, e.host, e.text, e.id, idx) as { seq: number; version: number };
     this.noteHost(e, u.seq);
-    this.flushHosts();
+    this.flushHostsEvery();
     return { result: 'updated', seq: u.seq, version: u.version };
   }
 
-  /** Host runs not yet written: host → seqs (increasing) and @timestamp span. */
+  /**
+   * Host runs not yet written: host → seqs (increasing) and @timestamp span. They are written
+   * once `HOST_RUN_EVENTS` events are waiting, whatever the transactions (one row per host and
+   * flush: with small transactions a row per host and commit cost a third of an insert), so
+   * committed events may have no run yet: readers add these, and after a crash `openDb` makes
+   * runs for the events after the last flush (`HOST_RUNS_UPTO`).
+   */
   private readonly hosts = new Map<string, { seqs: number[]; tmin: number | null; tmax: number | null }>();
+  private waiting = 0;
+  static readonly HOST_RUN_EVENTS = 4096;
 
   private noteHost(e: NewEvent, seq: number): void {
     if (e.host === null) return;
+    this.waiting++;
     let h = this.hosts.get(e.host);
     if (!h) {
       h = { seqs: [], tmin: null, tmax: null };
@@ -204,8 +219,15 @@ export class EventStore {
     }
   }
 
-  /** Writes one host_runs row per host noted since the last call (in the caller's transaction). */
-  private flushHosts(): void {
+  private flushHostsEvery(): void {
+    if (this.waiting >= EventStore.HOST_RUN_EVENTS) this.flushHosts();
+  }
+
+  /**
+   * Writes one host_runs row per host noted since the last call, and that every event up to the
+   * newest seq has its run (call inside a transaction).
+   */
+  flushHosts(): void {
     for (const [host, h] of this.hosts) {
       const min = h.seqs[0];
       const blob = Buffer.allocUnsafe(4 * h.seqs.length);
@@ -213,6 +235,13 @@ export class EventStore {
       this.st.insertRun.run(host, h.tmin, h.tmax, min, h.seqs[h.seqs.length - 1], blob);
     }
     this.hosts.clear();
+    this.waiting = 0;
+    this.st.setRunsUpto.run(this.maxSeq());
+  }
+
+  /** Host runs are waiting to be written. */
+  get hostsWaiting(): boolean {
+    return this.waiting > 0;
   }
 
   maxSeq(): number {
@@ -315,6 +344,8 @@ export class EventStore {
     }>;
     const seqs: number[] = [];
     for (const r of runs) for (let i = 0; i < r.seqs.length; i += 4) seqs.push(r.minseq + r.seqs.readUInt32LE(i));
+    const waiting = this.hosts.get(o.host);
+    if (waiting) for (const seq of waiting.seqs) seqs.push(seq);
     const primary: Array<{ seq: number; t: number }> = [];
     const fallback: Array<{ seq: number; t: number }> = [];
     const seen = new Set<number>();

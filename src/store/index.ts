@@ -186,6 +186,7 @@ export class Store {
       this.walFd = undefined;
     }
     if (this.db.open) {
+      if (this.events.hostsWaiting && !this.db.inTransaction) this.tx(() => this.events.flushHosts());
       try {
         this.checkpoint('TRUNCATE');
       } catch {

@@ -52,6 +52,46 @@ describe('prepare pool', () => {
     expect(a.store.events.byId(ok.id, SYSMON_INDEX)?.text).toBe(b.store.events.byId(ok.id, SYSMON_INDEX)?.text);
   });
 
+  it('a bulk of several chunks (one transaction each) gives the answers of one transaction', async () => {
+    const n = Ingestor.CHUNK * 2 + 500;
+    // Every 300th document from the second chunk on repeats an earlier one: the same derived id, stored once.
+    const k = (i: number) => (i % 300 === 299 && i > 1200 ? i - 1200 : i);
+    const batch: Array<{ op: 'create' | 'index'; index: string; id?: string; text: string }> = Array.from(
+      { length: n },
+      (_, i) => ({
+        op: i % 7 === 0 ? ('index' as const) : ('create' as const),
+        index: SYSMON_INDEX,
+        // Explicit ids repeat across chunks: conflicts (create) and overwrites (index).
+        id: i % 5 === 0 ? `x-${i % 1500}` : undefined,
+        text:
+          i % 401 === 0
+            ? '{"nope'
+            : JSON.stringify(
+                processEvent(k(i), { matching: k(i) % 10 === 0, time: new Date(Date.UTC(2026, 1, 2, 9, 0, 0, k(i))) }),
+              ),
+      }),
+    );
+    const dups = batch.filter((x, i) => x.id === undefined && k(i) !== i && batch[k(i)].id === undefined).length;
+    expect(dups).toBeGreaterThan(2);
+    for (const workers of [1, 2]) {
+      const pool = new PreparePool(workers);
+      cleanup.push(() => pool.close());
+      const a = setup(pool);
+      const b = setup(undefined);
+      const pooled = await a.ingestor.ingestAsync(batch);
+      const inline = b.ingestor.ingest(batch);
+      expect(pooled).toEqual(inline);
+      expect(pooled.some((o) => !o.ok && o.status === 409)).toBe(true);
+      expect(pooled.some((o) => o.ok && o.result === 'updated')).toBe(true);
+      expect(a.store.alerts.allIds()).toEqual(b.store.alerts.allIds());
+      expect(a.store.eventCount()).toBe(b.store.eventCount());
+      expect(a.store.eventCount()).toBeLessThan(n - dups);
+      const texts = (s: Store) => [...s.events.all()].flat().map((r) => `${r.id} ${r.text}`);
+      expect(texts(a.store)).toEqual(texts(b.store));
+      expect(a.ingestor.stats).toEqual(b.ingestor.stats);
+    }
+  });
+
   it('after a worker dies, documents are prepared on the main thread', async () => {
     const pool = new PreparePool(1);
     cleanup.push(() => pool.close());

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type NewEvent } from '../../src/store/index.js';
+import { EventStore, Store, type NewEvent } from '../../src/store/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -189,22 +189,32 @@ describe('Store', () => {
           : [];
       return [...first.sort(sort), ...second.sort(sort)].map((x) => x.seq);
     };
-    for (const host of [...hosts, 'nobody'])
-      for (const desc of [false, true])
-        for (const [field, from, to, fallback] of [
-          ['ts', 1000, 1030, false],
-          ['ts', 0, 9999, false],
-          ['ing', 5000, 5060, true],
-          ['ing', 5000, 5060, false],
-        ] as const) {
-          const pages = [...store.events.timeRange(field, from, to, { host, descending: desc, pageSize: 7, fallback })];
-          expect(pages.every((p) => p.length <= 7)).toBe(true);
-          expect(pages.flat().map((r) => r.seq)).toEqual(naive(field, from, to, host, desc, fallback));
-        }
+    const check = () => {
+      for (const host of [...hosts, 'nobody'])
+        for (const desc of [false, true])
+          for (const [field, from, to, fallback] of [
+            ['ts', 1000, 1030, false],
+            ['ts', 0, 9999, false],
+            ['ing', 5000, 5060, true],
+            ['ing', 5000, 5060, false],
+          ] as const) {
+            const pages = [
+              ...store.events.timeRange(field, from, to, { host, descending: desc, pageSize: 7, fallback }),
+            ];
+            expect(pages.every((p) => p.length <= 7)).toBe(true);
+            expect(pages.flat().map((r) => r.seq)).toEqual(naive(field, from, to, host, desc, fallback));
+          }
+    };
+    // Runs still waiting to be written (fewer events than a flush takes), then written.
+    const runs = () => (store.db.prepare('SELECT count(*) AS n FROM host_runs').get() as { n: number }).n;
+    expect(runs()).toBe(0);
+    check();
+    store.tx(() => store.events.flushHosts());
+    expect(runs()).toBeGreaterThan(0);
+    check();
     expect(naive('ts', 0, 9999, 'c', false, false).length).toBeGreaterThan(30);
 
     // Retention drops the runs of deleted events too.
-    const runs = () => (store.db.prepare('SELECT count(*) AS n FROM host_runs').get() as { n: number }).n;
     const before = runs();
     store.tx(() => store.events.deleteBefore(95));
     expect(runs()).toBeLessThan(before);
@@ -221,5 +231,25 @@ describe('Store', () => {
     expect(a.length).toBeGreaterThan(0);
     expect(a.every((r) => r.host === 'a')).toBe(true);
     again.close();
+  });
+
+  it('after a crash, events whose host runs were not written yet are found by host', () => {
+    const { store, dir } = open();
+    const n = EventStore.HOST_RUN_EVENTS + 100;
+    const rows = Array.from({ length: n }, (_, i) => ev(i, 1000 + i, { host: `h${i % 2}` }));
+    store.tx(() => store.events.insertMany(rows.slice(0, EventStore.HOST_RUN_EVENTS)));
+    store.tx(() => store.events.insertMany(rows.slice(EventStore.HOST_RUN_EVENTS)));
+    const flushed = (store.db.prepare('SELECT max(maxseq) AS m FROM host_runs').get() as { m: number }).m;
+    expect(flushed).toBeGreaterThan(0);
+    expect(flushed).toBeLessThan(n);
+    // The process dies: the runs waiting in memory are lost. Another connection opens the store.
+    const again = Store.open(dir, { sync: 'normal' });
+    for (const host of ['h0', 'h1']) {
+      const got = [...again.events.timeRange('ts', 0, 1e9, { host })].flat();
+      expect(got.length).toBe(n / 2);
+      expect(got.every((r) => r.host === host)).toBe(true);
+    }
+    again.close();
+    store.close();
   });
 });

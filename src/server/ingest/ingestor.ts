@@ -16,7 +16,7 @@ import type { ContinuousDetector } from '../detect/continuous.js';
 import type { StoredEvent } from '../detect/evaluate.js';
 import { Normaliser, ingestedText, routeForIndex, type RouteKind } from './normalise.js';
 import type { PrepareBatch, PreparePool } from './pool.js';
-import { FLAG_CANDIDATE, FLAG_NORMALISE, FLAG_OK, FLAG_SPLICED } from './prepare.js';
+import { FLAG_CANDIDATE, FLAG_NORMALISE, FLAG_OK, FLAG_SPLICED, type PreparedColumns } from './prepare.js';
 import { autoId, splice } from './prepare.js';
 
 export interface IngestItem {
@@ -102,10 +102,20 @@ export class Ingestor {
     return r;
   }
 
+  /** Documents per transaction of a pooled bulk (see `ingestAsync`). */
+  static readonly CHUNK = 1024;
+
   /**
    * Like `ingest`, with the per-document work done by the worker pool when there is one: the
    * main thread then only writes, and parses again just the documents a continuous rule could
    * match (and the raw vendor records, which go through their normaliser here).
+   *
+   * A large bulk goes to the pool in chunks of `CHUNK` documents, all sent at once, and each
+   * chunk is written in its own transaction as soon as it is prepared, while the pool prepares
+   * the next: the main thread and the worker work on the same bulk at once instead of one after
+   * the other. Each chunk's events commit with their alerts; the bulk is answered once the last
+   * commit is on disk (an fdatasync covers every commit before it), so a crash loses only
+   * unanswered chunks, which the shipper resends (derived ids make that idempotent).
    */
   async ingestAsync(items: IngestItem[]): Promise<ItemOutcome[]> {
     const pool = this.pool;
@@ -140,13 +150,57 @@ export class Ingestor {
     }
     const at = this.now();
     const member = this.setIngested ? `"event.ingested":"${ingestedText(at)}"` : undefined;
-    const p = await pool.prepare(batchIn, member);
-    const gate = this.writeGate?.();
-    if (gate) await gate;
+    // Chunks of equal size (the last is not a small remainder).
+    const chunks = Math.ceil(n / Ingestor.CHUNK);
+    const size = Math.ceil(n / chunks);
+    const prepared: Array<Promise<PreparedColumns>> = [];
+    for (let from = 0; from < n; from += size) {
+      const to = Math.min(n, from + size);
+      const whole = from === 0 && to === n;
+      const part: PrepareBatch = whole
+        ? batchIn
+        : {
+            texts: batchIn.texts.slice(from, to),
+            indices: batchIn.indices,
+            routes: batchIn.routes,
+            indexOf: batchIn.indexOf.subarray(from, to),
+            ids: batchIn.ids.slice(from, to),
+          };
+      const p = pool.prepare(part, member);
+      // A failed chunk fails the bulk below; until then its rejection must not go unhandled.
+      p.catch(() => undefined);
+      prepared.push(p);
+    }
     const outcomes: ItemOutcome[] = new Array(n);
-    const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
+    const total: Batch = { at, fresh: [], created: 0, stored: 0 };
     this.normaliser.setTime(at);
-    // Documents go to the store in chunks (EventStore.insertMany), in item order.
+    const synced: Array<Promise<void>> = [];
+    for (let c = 0; c < prepared.length; c++) {
+      const p = await prepared[c];
+      const gate = this.writeGate?.();
+      if (gate) await gate;
+      const batch = this.writeChunk(items, c * size, p, at, member, outcomes);
+      // Awaited below, unless a later chunk fails first: then the bulk fails without it.
+      batch.synced.catch(() => undefined);
+      synced.push(batch.synced);
+      total.stored += batch.stored;
+      total.created += batch.created;
+    }
+    await Promise.all(synced);
+    return this.done(outcomes, total);
+  }
+
+  /** Writes the prepared documents `from`… of a pooled bulk in one transaction (`ingestAsync`). */
+  private writeChunk(
+    items: IngestItem[],
+    from: number,
+    p: PreparedColumns,
+    at: number,
+    member: string | undefined,
+    outcomes: ItemOutcome[],
+  ): Batch & { synced: Promise<void> } {
+    const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
+    // Documents go to the store in runs (EventStore.insertMany), in item order.
     const rows: NewEvent[] = [];
     const rowItems: number[] = [];
     const flush = () => {
@@ -156,16 +210,17 @@ export class Ingestor {
         const i = rowItems[j];
         const e = rows[j];
         outcomes[i] = this.record(items[i], e, results[j], batch, () =>
-          p.flags[i] & FLAG_CANDIDATE ? (JSON.parse(e.text) as EventDoc) : undefined,
+          p.flags[i - from] & FLAG_CANDIDATE ? (JSON.parse(e.text) as EventDoc) : undefined,
         );
       }
       rows.length = 0;
       rowItems.length = 0;
     };
     const { synced } = this.store.txSynced(() => {
-      for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p.flags.length; j++) {
+        const i = from + j;
         const it = items[i];
-        const f = p.flags[i];
+        const f = p.flags[j];
         if (!(f & FLAG_OK)) {
           outcomes[i] = {
             ok: false,
@@ -173,23 +228,23 @@ export class Ingestor {
             id: it.id,
             status: 400,
             type: 'mapper_parsing_exception',
-            reason: p.reasons[i] ?? 'failed to parse',
+            reason: p.reasons[j] ?? 'failed to parse',
           };
         } else if (f & FLAG_NORMALISE) {
           flush();
           outcomes[i] = this.one(it, batch);
         } else {
-          const ts = p.ts[i];
-          const ing = p.ing[i];
+          const ts = p.ts[j];
+          const ing = p.ing[j];
           rows.push({
-            id: p.ids[i],
+            id: p.ids[j],
             index: it.index,
             op: it.op,
             autoId: it.id === undefined,
             at,
             ts: Number.isNaN(ts) ? null : ts,
             ing: Number.isNaN(ing) ? null : ing,
-            host: p.hosts[i],
+            host: p.hosts[j],
             text: f & FLAG_SPLICED ? splice(it.text, member as string) : it.text,
           });
           rowItems.push(i);
@@ -198,8 +253,7 @@ export class Ingestor {
       flush();
       this.finish(batch);
     });
-    await synced;
-    return this.done(outcomes, batch);
+    return { ...batch, synced };
   }
 
   /** Stores and evaluates a batch in one transaction; outcomes in item order. */
