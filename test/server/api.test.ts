@@ -254,4 +254,18 @@ describe('JSON API', () => {
     const root = await fetch(`${s.url}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(root.status).toBe(302);
   });
+
+  it('bulk bodies: ASCII and UTF-8 documents are stored as sent', async () => {
+    const docs = [
+      { ...processEvent(90, { host: 'text-1', time: new Date(t0) }), note: 'plain ascii' },
+      { ...processEvent(91, { host: 'text-2', time: new Date(t0) }), note: 'café ☃ \u{1f600} Ω' },
+    ];
+    for (const [i, d] of docs.entries()) {
+      const body = `{"create":{"_index":"${SYSMON_INDEX}","_id":"text-${i}"}}\n${JSON.stringify(d)}\n`;
+      const r = await postBulk(s.url, body);
+      expect(r.json.errors).toBe(false);
+      const stored = s.store.events.byId(`text-${i}`, SYSMON_INDEX);
+      expect((JSON.parse(stored?.text ?? '{}') as Json).note).toBe(d.note);
+    }
+  });
 });

@@ -2,6 +2,7 @@
  * The Elasticsearch endpoints shippers call: the root and licence checks they make at start-up,
  * template/ILM/pipeline set-up (acknowledged), and ingest: `_bulk`, `_doc`, `_create`.
  */
+import { isAscii } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { bulkResponseText, docResult, indexNameProblem, parseBulk } from '../ingest/bulk.js';
@@ -35,7 +36,9 @@ type Params = Record<string, string>;
 
 function bodyText(req: FastifyRequest): string {
   const b = req.body;
-  return Buffer.isBuffer(b) ? b.toString('utf8') : typeof b === 'string' ? b : '';
+  if (!Buffer.isBuffer(b)) return typeof b === 'string' ? b : '';
+  // Shippers' bodies are mostly ASCII: then the bytes are the characters (4x faster than decoding UTF-8).
+  return isAscii(b) ? b.toString('latin1') : b.toString('utf8');
 }
 
 export function registerEsRoutes(app: FastifyInstance, ctx: ServerContext): void {
