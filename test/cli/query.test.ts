@@ -86,4 +86,37 @@ describe('eqlite query', () => {
     expect(out.split('\n')[0]).toMatch(/^@timestamp\s+event.category\s+host.name/);
     expect(out).toContain('2026-01-01T00:00:00Z');
   });
+
+  it('names the --mapping file that cannot be read or parsed', () => {
+    const bad = join(dir, 'bad-mapping.json');
+    writeFileSync(bad, '{"mappings": ');
+    const r = run(['query', '--mapping', bad, 'process where true', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`--mapping ${bad}: `);
+    const missing = run(['query', '--mapping', join(dir, 'nope.json'), 'process where true', file]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain(`--mapping ${join(dir, 'nope.json')}: ENOENT`);
+  });
+
+  it('reads folders and globs like hunt does, skipping documentation files', () => {
+    const d = mkdtempSync(join(tmpdir(), 'eqlite-cli-glob-'));
+    writeFileSync(join(d, 'a.ndjson'), JSON.stringify({ '@timestamp': '2026-01-01T00:00:01Z', n: 1 }) + '\n');
+    writeFileSync(join(d, 'README.md'), '# not events\n');
+    const viaFolder = run(['query', 'any where true', d]);
+    expect(viaFolder.code).toBe(0);
+    expect(
+      viaFolder.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).n),
+    ).toEqual([1]);
+    expect(viaFolder.err).toBe('');
+    const viaGlob = run(['query', 'any where true', join(d, '*.ndjson')]);
+    expect(
+      viaGlob.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).n),
+    ).toEqual([1]);
+  });
 });

@@ -4,12 +4,12 @@ import { FORMATS, type SourceFormat } from '../../sources/detect.js';
 import { hunt, HUNT_EXIT } from '../../engine/hunt/hunt.js';
 
 interface HuntCliOptions {
-  rules: string[];
-  allowlist: string[];
+  rules?: string[];
+  allowlist?: string[];
   minSeverity?: Severity;
-  rule: string[];
-  tag: string[];
-  tactic: string[];
+  rule?: string[];
+  tag?: string[];
+  tactic?: string[];
   format: SourceFormat | 'auto';
   index?: string;
   strictEcs?: boolean;
@@ -34,23 +34,23 @@ function positiveInt(v: string): number {
   return n;
 }
 
-const collect = (v: string, acc: string[]) => [...acc, v];
+// Repeatable options start undefined (an empty default would show as "(default: [])" in --help).
+const collect = (v: string, acc: string[] = []) => [...acc, v];
 
 export function register(program: Command): void {
   program
     .command('hunt')
     .description("run detection rules over collected logs and write alerts like Kibana's")
     .argument('<paths...>', 'files, folders (recursive), globs, .gz; - for stdin')
-    .option('--rules <path>', 'rule files/folders/Kibana exports (repeatable; default: built-in rules)', collect, [])
-    .option('--allowlist <file>', 'eqlite allowlist file (repeatable)', collect, [])
+    .option('--rules <path>', 'rule files/folders/Kibana exports (repeatable; default: built-in rules)', collect)
+    .option('--allowlist <file>', 'eqlite allowlist file (repeatable)', collect)
     .addOption(new Option('--min-severity <level>', 'only rules at or above this severity').choices([...SEVERITIES]))
-    .option('--rule <id|name>', 'only rules whose id starts with, or name contains, this (repeatable)', collect, [])
-    .option('--tag <tag>', 'only rules with this tag, e.g. "OS: Windows" (repeatable)', collect, [])
+    .option('--rule <id|name>', 'only rules whose id starts with, or name contains, this (repeatable)', collect)
+    .option('--tag <tag>', 'only rules with this tag, e.g. "OS: Windows" (repeatable)', collect)
     .option(
       '--tactic <name|id>',
       'only rules mapped to this MITRE tactic, e.g. Execution or TA0002 (repeatable)',
       collect,
-      [],
     )
     .addOption(
       new Option('--format <format>', 'force the input format (default: detected per file)')
@@ -98,12 +98,12 @@ ${HUNT_EXIT.noInput} no input could be read; ${HUNT_EXIT.noRules} no runnable ru
       process.exitCode = await hunt({
         paths,
         config: {
-          rulePaths: o.rules,
-          allowlists: o.allowlist,
+          rulePaths: o.rules ?? [],
+          allowlists: o.allowlist ?? [],
           minSeverity: o.minSeverity,
-          ruleFilters: o.rule,
-          tags: o.tag,
-          tactics: o.tactic,
+          ruleFilters: o.rule ?? [],
+          tags: o.tag ?? [],
+          tactics: o.tactic ?? [],
           format: o.format,
           index: o.index,
           strictEcs: o.strictEcs ?? false,

@@ -14,7 +14,7 @@ interface QueryOptions {
   eventCategoryField: string;
   size?: number;
   resultPosition: 'head' | 'tail';
-  mapping: string[];
+  mapping?: string[];
   strictFields?: boolean;
   format: 'ndjson' | 'table';
   index?: string;
@@ -32,8 +32,13 @@ function positiveInt(v: string): number {
 
 export function buildSchema(mappings: string[], strict: boolean): Schema {
   let schema = Schema.ecs(strict ? 'error' : 'infer');
-  for (const m of mappings)
-    schema = schema.merge(Schema.parseMappingText(readFileSync(m, 'utf8'), strict ? 'error' : 'infer'));
+  for (const m of mappings) {
+    try {
+      schema = schema.merge(Schema.parseMappingText(readFileSync(m, 'utf8'), strict ? 'error' : 'infer'));
+    } catch (e) {
+      throw new Error(`--mapping ${m}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return strict ? schema.withPolicy('error') : schema.withPolicy('infer');
 }
 
@@ -55,8 +60,7 @@ export function register(program: Command): void {
     .option(
       '--mapping <file>',
       'an Elasticsearch mapping (JSON) for field types; repeatable',
-      (v: string, acc: string[]) => [...acc, v],
-      [],
+      (v: string, acc: string[] = []) => [...acc, v],
     )
     .option('--strict-fields', 'unknown fields are errors, as in Elasticsearch (default: typed from their values)')
     .option('--index <name>', 'index name to assign to events that carry none')
@@ -73,7 +77,7 @@ export function register(program: Command): void {
       let q: CompiledQuery;
       try {
         q = compileQuery(eql, {
-          schema: buildSchema(opts.mapping, opts.strictFields ?? false),
+          schema: buildSchema(opts.mapping ?? [], opts.strictFields ?? false),
           timestampField: opts.timestampField,
           tiebreakerField: opts.tiebreakerField,
           eventCategoryField: opts.eventCategoryField,

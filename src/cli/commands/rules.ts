@@ -192,7 +192,7 @@ export function register(program: Command): void {
   rules
     .command('list')
     .description('id, name, severity, risk, MITRE, index patterns and schedule of each rule')
-    .option('--rules <path>', 'rule files, folders or Kibana exports (repeatable)', collect, [])
+    .option('--rules <path>', 'rule files, folders or Kibana exports (repeatable)', collect)
     .option('--all', 'also list rules that do not run (unsupported, deprecated, invalid)')
     .option('--json', 'print JSON')
     .action((opts: RulesOptions) => {
@@ -202,7 +202,7 @@ export function register(program: Command): void {
     .command('show')
     .description('everything about one rule: query, rendered investigation guide, pivots')
     .argument('<rule>', 'rule_id (or its prefix) or name (or part of it)')
-    .option('--rules <path>', 'rule files, folders or Kibana exports (repeatable)', collect, [])
+    .option('--rules <path>', 'rule files, folders or Kibana exports (repeatable)', collect)
     .option('--kibana', 'print the guide exactly as Kibana receives it (!{investigate{...}} markdown)')
     .option('--json', 'print JSON (Kibana parameters, transform)')
     .action((rule: string, opts: RulesOptions) => {
