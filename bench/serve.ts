@@ -71,7 +71,7 @@ const ORDINARY = [
   ],
 ];
 
-function bulkBody(b: number, count: number, seed: number): { body: string; matching: number } {
+function bulkBody(b: number, count: number, seed: number): { body: Buffer; matching: number } {
   let s = '';
   let matching = 0;
   const action = `{"create":{"_index":"${INDEX}"}}\n`;
@@ -108,7 +108,8 @@ function bulkBody(b: number, count: number, seed: number): { body: string; match
     };
     s += action + JSON.stringify(doc) + '\n';
   }
-  return { body: s, matching };
+  // Bytes, as a shipper holds them: the client does not encode 3.7 MB per request while measured.
+  return { body: Buffer.from(s), matching };
 }
 
 /** CPU seconds per thread of a process, by thread name (the main thread is `main`). */
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   });
 
   process.stdout.write(`generating ${EVENTS} events in bulks of ${BULK}...\n`);
-  const bulks: Array<{ body: string; matching: number }> = [];
+  const bulks: Array<{ body: Buffer; matching: number }> = [];
   for (let b = 0, seed = 0; seed < EVENTS; b++, seed += BULK)
     bulks.push(bulkBody(b, Math.min(BULK, EVENTS - seed), seed));
   const expected = bulks.reduce((n, b) => n + b.matching, 0);
