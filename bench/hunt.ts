@@ -74,18 +74,18 @@ function run(args: string[]): { seconds: number; cpu?: number; stderr: string } 
 }
 
 function records(stderr: string): number {
-  const m = /, ([\d,]+) records in /.exec(stderr);
+  const m = /, ([\d,]+) records? in /.exec(stderr);
   return m ? Number(m[1].replace(/,/g, '')) : NaN;
 }
 
 /** The reading threads the hunt used, when fewer than asked (small inputs are read inline). */
 function used(stderr: string): string {
-  const m = /, (\d+) thread\(s\)\)/.exec(stderr);
-  return m && Number(m[1]) !== THREADS ? `, ${m[1]} thread(s) used` : '';
+  const m = /, (\d+) threads?\)/.exec(stderr);
+  return m && Number(m[1]) !== THREADS ? `, ${m[1]} ${m[1] === '1' ? 'thread' : 'threads'} used` : '';
 }
 
 function alerts(stderr: string): string {
-  const m = /([\d,]+) alert\(s\)/.exec(stderr);
+  const m = /([\d,]+) alerts?\b/.exec(stderr);
   return m ? m[1] : '0';
 }
 

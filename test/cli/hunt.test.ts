@@ -52,7 +52,7 @@ describe('eqlite hunt (CLI)', () => {
     expect(hunt([dir, '--threads', '1', '--output', one]).code).toBe(0);
     const r = hunt([dir, '--threads', '2', '--output', two]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('2 thread(s)');
+    expect(r.err).toContain('2 threads)');
     const ids = (f: string) =>
       readFileSync(f, 'utf8')
         .trim()
@@ -110,7 +110,7 @@ sequence by host.id with maxspan=15s
       hunt([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--rules', rules, '--threads', '1', '--output', one]).code,
     ).toBe(0);
     const r = hunt([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--rules', rules, '--threads', '2', '--output', two]);
-    expect(r.err).toContain('2 thread(s)');
+    expect(r.err).toContain('2 threads)');
     const a = docs(one);
     // Shells and building blocks: 3 documents per sequence, each block with its event's fields.
     expect(a.length).toBeGreaterThan(3000);

@@ -11,7 +11,7 @@ import { loadHuntRules } from './rule-set.js';
 import { cancelPlan, planHunt, runHunt, type SequenceHit } from './run.js';
 import type { EventHit, RuleError } from './messages.js';
 import { progressReporter } from './progress.js';
-import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
+import { counted, renderSummary, type AlertFacts, type CapFinding } from './summary.js';
 import { renderAlertTable } from './alert-table.js';
 import { eventAlert, eventAlertId, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
 import { formatProblem, type PreparedRule } from '../../rules/index.js';
@@ -218,7 +218,7 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
       alerts.map((a) => JSON.stringify(a) + '\n'),
       opts.stdout,
     );
-    if (opts.output !== '-') outputs.push(`${alerts.length} alert document(s) to ${opts.output}`);
+    if (opts.output !== '-') outputs.push(`${counted(alerts.length, 'alert document')} to ${opts.output}`);
   }
   if (opts.timeline) {
     const rows = alerts
@@ -226,7 +226,7 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
       .filter((r): r is string => r !== undefined)
       .map((r) => r + TIMELINE_EOL);
     await writeLines(opts.timeline, [timelineHeader() + TIMELINE_EOL, ...rows], opts.stdout);
-    if (opts.timeline !== '-') outputs.push(`${rows.length} timeline row(s) to ${opts.timeline}`);
+    if (opts.timeline !== '-') outputs.push(`${counted(rows.length, 'timeline row')} to ${opts.timeline}`);
   }
 
   if (!opts.output && !opts.timeline && opts.table !== false) {

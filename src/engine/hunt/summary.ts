@@ -63,6 +63,11 @@ function n(x: number): string {
   return x.toLocaleString('en-US');
 }
 
+/** `1 file`, `2 files`: the count and the word in the number it needs. */
+export function counted(x: number, one: string, many = `${one}s`): string {
+  return `${n(x)} ${x === 1 ? one : many}`;
+}
+
 export function renderSummary(s: SummaryInput): string {
   const paint = (code: string, t: string) => (s.color ? `\x1b[${code}m${t}\x1b[0m` : t);
   const sevColor: Record<string, string> = { critical: '1;31', high: '31', medium: '33', low: '36' };
@@ -73,8 +78,8 @@ export function renderSummary(s: SummaryInput): string {
   lines.push('');
   lines.push(paint('1', 'Hunt summary'));
   lines.push(
-    `  read ${n(stats.files.length)} file(s), ${formatBytes(stats.bytes)}, ${n(stats.records)} records in ${s.seconds.toFixed(1)} s ` +
-      `(${n(Math.round(stats.records / secs))} records/s, ${formatBytes(stats.bytes / secs)}/s, ${stats.threads} thread(s))`,
+    `  read ${counted(stats.files.length, 'file')}, ${formatBytes(stats.bytes)}, ${counted(stats.records, 'record')} in ${s.seconds.toFixed(1)} s ` +
+      `(${n(Math.round(stats.records / secs))} records/s, ${formatBytes(stats.bytes / secs)}/s, ${counted(stats.threads, 'thread')})`,
   );
   const byFormat = count(stats.files, (f) => f.format);
   if (byFormat.length) lines.push(`  formats: ${byFormat.map(([f, c]) => `${f} ${c}`).join(', ')}`);
@@ -94,7 +99,7 @@ export function renderSummary(s: SummaryInput): string {
   } else {
     const bySev = count(alerts, (a) => a.severity).sort((a, b) => SEV_ORDER.indexOf(a[0]) - SEV_ORDER.indexOf(b[0]));
     lines.push(
-      paint('1', `  ${n(alerts.length)} alert(s)`) +
+      paint('1', `  ${counted(alerts.length, 'alert')}`) +
         ': ' +
         bySev.map(([k, c]) => paint(sevColor[k] ?? '0', `${k} ${n(c)}`)).join(', '),
     );
@@ -103,7 +108,7 @@ export function renderSummary(s: SummaryInput): string {
     for (const [r, c] of count(alerts, (a) => `${a.severity.padEnd(8)} ${a.rule}`).slice(0, 20))
       lines.push(`    ${String(c).padStart(6)}  ${r}`);
     const hosts = count(alerts, (a) => a.host ?? '(unknown host)');
-    lines.push(`  by host (${hosts.length} host(s), top 10):`);
+    lines.push(`  by host (${counted(hosts.length, 'host')}, top 10):`);
     for (const [h, c] of hosts.slice(0, 10)) lines.push(`    ${String(c).padStart(6)}  ${h}`);
     const tactics = count(alerts, (a) => (a.tactics.length ? a.tactics : ['(no tactic)']));
     lines.push('  by MITRE ATT&CK tactic:');
@@ -137,7 +142,7 @@ export function renderSummary(s: SummaryInput): string {
     );
     for (const c of s.caps) {
       lines.push(
-        `    ${c.rule}: ${n(c.dropped)} over ${c.windows} window(s); worst ${c.worstWindow} with ${n(c.worstCount)} > ${c.maxSignals}`,
+        `    ${c.rule}: ${n(c.dropped)} over ${counted(c.windows, 'window')}; worst ${c.worstWindow} with ${n(c.worstCount)} > ${c.maxSignals}`,
       );
     }
   }

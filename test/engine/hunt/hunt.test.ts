@@ -68,7 +68,7 @@ describe('eqlite hunt over the bundled examples', () => {
       );
       expect(String((a.eqlite as { source: string }).source)).toMatch(/^.*examples\/.+:\d+/);
     }
-    expect(r.stderr).toContain('9 alert(s): high 9');
+    expect(r.stderr).toContain('9 alerts: high 9');
     expect(r.stderr).toMatch(/by MITRE ATT&CK tactic:[\s\S]*Execution/);
   });
 
