@@ -4,7 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { HuntProgress } from './run.js';
-import { formatBytes } from './summary.js';
+import { counted, formatBytes } from './summary.js';
 
 export interface ProgressReporter {
   update(p: HuntProgress): void;
@@ -53,7 +53,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
       last = now;
       const pct = p.bytesTotal ? ` (${Math.floor((100 * p.bytesDone) / p.bytesTotal)}%)` : '';
       stream.write(
-        `eqlite: ${p.phase}: ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}${pct}, ${p.records.toLocaleString('en-US')} records, ${p.hits} matches\n`,
+        `eqlite: ${p.phase}: ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}${pct}, ${counted(p.records, 'record')}, ${counted(p.hits, 'match', 'matches')}\n`,
       );
     },
     stop() {},
