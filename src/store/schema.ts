@@ -26,9 +26,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id, idx);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 CREATE INDEX IF NOT EXISTS events_ing ON events (ing);
--- The host index: per transaction and host, the seqs of that host's events (one row per host and
--- commit: under ingest a per-event (host, ts) index cost 3.5 µs an event and a fifth of the WAL,
--- its inserts scattered over every host's pages). seqs: little-endian uint32 offsets from minseq.
+-- The host index: per host and flush (every 4096 events, EventStore.flushHosts), the seqs of that
+-- host's events (under ingest a per-event (host, ts) index cost 3.5 µs an event and a fifth of the
+-- WAL, its inserts scattered over every host's pages). seqs: little-endian uint32 offsets from minseq.
 -- tmin/tmax: the events' @timestamp span (ms). Rows may name seqs deleted or overwritten since:
 -- readers check the event's own host.
 CREATE TABLE IF NOT EXISTS host_runs (
