@@ -12,6 +12,7 @@ import { SampleCollector } from '../eql/sample.js';
 import { ordinalOf } from '../eql/search.js';
 import { SequenceMatcher, type SequenceMatch } from '../eql/sequence.js';
 import type { EventDoc, SourceRecord } from '../sources/types.js';
+import { counted } from './counted.js';
 
 export interface SequenceResult {
   join_keys: Array<string | number | boolean | null>;
@@ -59,7 +60,7 @@ export async function runSequenceQuery(
   matches.push(...matcher.flush());
   if (matcher.stats.dropped > 0) {
     opts.onWarning?.(
-      `${matcher.stats.dropped} partial sequence(s) dropped at the --max-pending cap; results may be incomplete`,
+      `${counted(matcher.stats.dropped, 'partial sequence')} dropped at the --max-pending cap; results may be incomplete`,
     );
   }
   const ordered = matches.map((m, i) => ({ m, i })).sort((a, b) => compareOrdinals(a.m.last, b.m.last) || a.i - b.i);

@@ -46,7 +46,7 @@ describe('eqlite query', () => {
         .map((l) => JSON.parse(l).process.pid),
     ).toEqual([1, 2]);
     expect(r.err).toContain(`${file}:3:`);
-    expect(r.err).toContain('1 bad record(s) skipped');
+    expect(r.err).toContain('1 bad record skipped');
   });
 
   it('applies --size with result_position tail by default, and head on request', () => {

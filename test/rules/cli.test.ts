@@ -34,7 +34,7 @@ describe('eqlite validate', () => {
     );
     expect(out).toMatch(/eql\/eql\s+6\s+2\s+4\s+0\s+0/);
     expect(out).toMatch(/query\/kuery\s+1\s+0\s+0\s+1\s+0/);
-    expect(out).toContain('4 supported rule(s) failed');
+    expect(out).toContain('4 supported rules failed');
   });
 
   it('passes when only warnings and unsupported rules remain', () => {
@@ -98,7 +98,7 @@ describe('eqlite rules', () => {
     expect(out).toContain('Certutil Decode From Script Host');
     expect(out).toContain('max 1000 alerts/run');
     expect(out).toMatch(/KQL Rule {2}\[unsupported: query rules \(kuery\) are not supported yet\]/);
-    expect(out).toContain('2 runnable rule(s) of 7 loaded');
+    expect(out).toContain('2 runnable rules of 7 loaded');
   });
 
   it('shows a rule with its rendered guide and pivots', () => {

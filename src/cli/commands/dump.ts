@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { readInputs } from '../../engine/inputs.js';
 import { ProblemLog, formatLocation } from '../../engine/problems.js';
 import { FORMATS, type SourceFormat } from '../../sources/detect.js';
+import { counted } from '../../engine/counted.js';
 
 interface DumpOptions {
   format: SourceFormat | 'auto';
@@ -43,7 +44,9 @@ export function register(program: Command): void {
         else line = JSON.stringify(opts.withIndex ? { _index: r.index ?? null, _source: r.doc } : r.doc);
         if (!out.write(line + '\n')) await new Promise((res) => out.once('drain', res));
       }
-      process.stderr.write(`eqlite: ${n} record(s)${problems.total ? `, ${problems.total} problem(s)` : ''}\n`);
+      process.stderr.write(
+        `eqlite: ${counted(n, 'record')}${problems.total ? `, ${counted(problems.total, 'problem')}` : ''}\n`,
+      );
       if (n === 0 && problems.total > 0) process.exitCode = 1;
     });
 }

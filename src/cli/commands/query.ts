@@ -7,6 +7,7 @@ import { runEventQuery } from '../../engine/run-query.js';
 import { runSequenceQuery } from '../../engine/run-sequence.js';
 import { displayValue, renderTable } from '../table.js';
 import { FORMATS, type SourceFormat } from '../../sources/detect.js';
+import { counted } from '../../engine/counted.js';
 
 interface QueryOptions {
   timestampField: string;
@@ -143,7 +144,7 @@ export function register(program: Command): void {
         }
       }
       if (problems.total > 0) {
-        process.stderr.write(`eqlite: ${problems.total} bad record(s) skipped\n`);
+        process.stderr.write(`eqlite: ${counted(problems.total, 'bad record')} skipped\n`);
       }
     });
 }

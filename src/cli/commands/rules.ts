@@ -15,6 +15,7 @@ import {
   type Rule,
 } from '../../rules/index.js';
 import { collect, processIo, type Io } from './validate.js';
+import { counted } from '../../engine/counted.js';
 
 export interface RulesOptions {
   rules?: string[];
@@ -91,7 +92,7 @@ export function runList(options: RulesOptions, io: Io = processIo): number {
   }
   const ready = rules.filter((l) => l.status === 'ready').length;
   io.out(
-    `\n${ready} runnable rule(s)${rules.length > ready ? ` of ${rules.length} loaded (--all lists every one)` : ''}\n`,
+    `\n${counted(ready, 'runnable rule')}${rules.length > ready ? ` of ${rules.length} loaded (--all lists every one)` : ''}\n`,
   );
   return 0;
 }

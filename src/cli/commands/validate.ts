@@ -14,6 +14,7 @@ import {
   type LoadedRule,
   type RuleProblem,
 } from '../../rules/index.js';
+import { counted } from '../../engine/counted.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -157,7 +158,7 @@ export function runValidate(paths: string[], options: ValidateOptions, io: Io = 
   io.out(
     exitCode === 0
       ? ' — every supported rule is valid\n'
-      : ` — ${failedRules.length} supported rule(s) failed${fileErrors.length ? `, ${fileErrors.length} file error(s)` : ''}\n`,
+      : ` — ${counted(failedRules.length, 'supported rule')} failed${fileErrors.length ? `, ${counted(fileErrors.length, 'file error')}` : ''}\n`,
   );
   return exitCode;
 }

@@ -4,7 +4,8 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { HuntProgress } from './run.js';
-import { counted, formatBytes } from './summary.js';
+import { counted } from '../counted.js';
+import { formatBytes } from './summary.js';
 
 export interface ProgressReporter {
   update(p: HuntProgress): void;

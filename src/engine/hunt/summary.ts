@@ -6,6 +6,7 @@
 import type { ProblemClass } from '../problems.js';
 import { formatLocation } from '../problems.js';
 import type { HuntStats } from './run.js';
+import { counted } from '../counted.js';
 
 export interface AlertFacts {
   rule: string;
@@ -61,11 +62,6 @@ export function formatBytes(bytes: number): string {
 
 function n(x: number): string {
   return x.toLocaleString('en-US');
-}
-
-/** `1 file`, `2 files`: the count and the word in the number it needs. */
-export function counted(x: number, one: string, many = `${one}s`): string {
-  return `${n(x)} ${x === 1 ? one : many}`;
 }
 
 export function renderSummary(s: SummaryInput): string {
