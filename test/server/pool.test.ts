@@ -11,13 +11,13 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-function setup(pool: PreparePool | undefined) {
+function setup(pool: PreparePool | undefined, now = () => Date.parse('2026-02-02T10:00:00Z')) {
   const t = tempDir();
   const store = Store.open(t.dir, { sync: 'normal' });
   const engine = new DetectionEngine(store, { paths: [] });
   engine.rules.load();
   engine.continuous.refresh(engine.rules.enabled('continuous'));
-  const ingestor = new Ingestor(store, engine.continuous, { pool, now: () => Date.parse('2026-02-02T10:00:00Z') });
+  const ingestor = new Ingestor(store, engine.continuous, { pool, now });
   cleanup.push(() => {
     store.close();
     t.remove();
@@ -90,6 +90,27 @@ describe('prepare pool', () => {
       expect(texts(a.store)).toEqual(texts(b.store));
       expect(a.ingestor.stats).toEqual(b.ingestor.stats);
     }
+  });
+
+  it('arrival times grow with seq, also when a small bulk is written while a pooled one is prepared', async () => {
+    const pool = new PreparePool(1);
+    cleanup.push(() => pool.close());
+    let clock = Date.parse('2026-02-02T10:00:00Z');
+    const a = setup(pool, () => (clock += 7));
+    const bulk = (b: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        op: 'create' as const,
+        index: SYSMON_INDEX,
+        text: JSON.stringify(processEvent(b * 10_000 + i, { host: `h-${b}` })),
+      }));
+    // The pooled bulk takes its time first, then waits for the worker; the small one (written on
+    // the main thread at once) arrives later but is stored first.
+    const big = a.ingestor.ingestAsync(bulk(1, Ingestor.CHUNK * 2));
+    const small = a.ingestor.ingest(bulk(2, 10));
+    expect((await big).concat(small).every((o) => o.ok)).toBe(true);
+    const rows = [...a.store.events.all()].flat();
+    expect(rows.map((r) => r.host)).toEqual([...Array(10).fill('h-2'), ...Array(Ingestor.CHUNK * 2).fill('h-1')]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].at).toBeGreaterThanOrEqual(rows[i - 1].at);
   });
 
   it('after a worker dies, documents are prepared on the main thread', async () => {

@@ -199,7 +199,10 @@ export class Ingestor {
     member: string | undefined,
     outcomes: ItemOutcome[],
   ): Batch & { synced: Promise<void> } {
-    const batch: Batch = { at, fresh: [], created: 0, stored: 0 };
+    // Arrival as written: a small bulk stored on this thread while this one was prepared took
+    // the seqs before these, and arrival must grow with seq (retention finds the first event
+    // newer than its cutoff by a binary search over seqs).
+    const batch: Batch = { at: Math.max(at, this.now()), fresh: [], created: 0, stored: 0 };
     // Documents go to the store in runs (EventStore.insertMany), in item order.
     const rows: NewEvent[] = [];
     const rowItems: number[] = [];
@@ -241,7 +244,7 @@ export class Ingestor {
             index: it.index,
             op: it.op,
             autoId: it.id === undefined,
-            at,
+            at: batch.at,
             ts: Number.isNaN(ts) ? null : ts,
             ing: Number.isNaN(ing) ? null : ing,
             host: p.hosts[j],
