@@ -8,18 +8,18 @@ interface ServeCliOptions {
   port: number;
   apiKey?: string;
   data: string;
-  rules: string[];
-  allowlist: string[];
+  rules?: string[];
+  allowlist?: string[];
   mode: 'auto' | DetectionMode;
-  scheduled: string[];
-  continuous: string[];
+  scheduled?: string[];
+  continuous?: string[];
   sync: 'full' | 'normal';
   maxBody: number;
   retentionAge?: number;
   retentionSize?: number;
   spaceId: string;
   reorderWindow: number;
-  follow: string[];
+  follow?: string[];
   stdin?: boolean;
   index?: string;
   format?: RouteKind;
@@ -29,7 +29,8 @@ interface ServeCliOptions {
   strictEcs?: boolean;
 }
 
-const collect = (v: string, acc: string[]) => [...acc, v];
+// Repeatable options start undefined (an empty default would show as "(default: [])" in --help).
+const collect = (v: string, acc: string[] = []) => [...acc, v];
 
 function port(v: string): number {
   const n = Number(v);
@@ -60,15 +61,15 @@ export function register(program: Command): void {
     .option('--port <n>', 'port', port, DEFAULT_PORT)
     .option('--api-key <key>', 'require this key (Authorization: ApiKey … or Basic); default $EQLITE_API_KEY')
     .option('--data <dir>', 'store directory', './.eqlite-data')
-    .option('--rules <path>', 'rule files/folders/Kibana exports (repeatable; default: built-in rules)', collect, [])
-    .option('--allowlist <file>', 'eqlite allowlist file (repeatable)', collect, [])
+    .option('--rules <path>', 'rule files/folders/Kibana exports (repeatable; default: built-in rules)', collect)
+    .option('--allowlist <file>', 'eqlite allowlist file (repeatable)', collect)
     .addOption(
       new Option('--mode <mode>', 'detection mode for every rule')
         .choices(['auto', 'scheduled', 'continuous'])
         .default('auto'),
     )
-    .option('--scheduled <rule_id>', 'run this rule on its Kibana schedule (repeatable)', collect, [])
-    .option('--continuous <rule_id>', 'run this rule on the stream (repeatable)', collect, [])
+    .option('--scheduled <rule_id>', 'run this rule on its Kibana schedule (repeatable)', collect)
+    .option('--continuous <rule_id>', 'run this rule on the stream (repeatable)', collect)
     .addOption(
       new Option(
         '--sync <level>',
@@ -82,7 +83,7 @@ export function register(program: Command): void {
     .option('--retention-size <size>', 'delete the oldest events while the store is larger (e.g. 20gb)', bytes)
     .option('--space-id <id>', 'Kibana space of the alerts', 'default')
     .option('--reorder-window <duration>', 'sequences: how long to wait for out-of-order events', duration, 5000)
-    .option('--follow <file>', 'also read this NDJSON file as it grows (repeatable; rotation-safe)', collect, [])
+    .option('--follow <file>', 'also read this NDJSON file as it grows (repeatable; rotation-safe)', collect)
     .option('--stdin', 'also read NDJSON events from standard input')
     .option('--index <name>', 'index for followed/stdin events that name none', 'logs-eqlite.input-default')
     .addOption(
@@ -105,8 +106,8 @@ export function register(program: Command): void {
     .option('--strict-ecs', "only what Elastic's integrations produce: no eqlite enrichments")
     .action(async (opts: ServeCliOptions) => {
       const modes = new Map<string, DetectionMode>();
-      for (const id of opts.scheduled) modes.set(id, 'scheduled');
-      for (const id of opts.continuous) modes.set(id, 'continuous');
+      for (const id of opts.scheduled ?? []) modes.set(id, 'scheduled');
+      for (const id of opts.continuous ?? []) modes.set(id, 'continuous');
       let server;
       try {
         server = await startServer({
@@ -114,8 +115,8 @@ export function register(program: Command): void {
           port: opts.port,
           apiKey: opts.apiKey ?? (process.env.EQLITE_API_KEY || undefined),
           dataDir: opts.data,
-          rules: opts.rules,
-          allowlists: opts.allowlist,
+          rules: opts.rules ?? [],
+          allowlists: opts.allowlist ?? [],
           mode: opts.mode,
           modes,
           sync: opts.sync,
@@ -123,7 +124,7 @@ export function register(program: Command): void {
           retention: { maxAgeMs: opts.retentionAge, maxBytes: opts.retentionSize },
           spaceId: opts.spaceId,
           reorderWindowMs: opts.reorderWindow,
-          follow: opts.follow,
+          follow: opts.follow ?? [],
           stdin: opts.stdin ? process.stdin : undefined,
           inputIndex: opts.index,
           inputFormat: opts.format,
