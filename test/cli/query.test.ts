@@ -30,6 +30,14 @@ writeFileSync(
     .join('\n'),
 );
 
+/** The NDJSON lines printed, parsed. */
+function printed(out: string): Array<{ n?: number; process?: { pid?: number } }> {
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { n?: number; process?: { pid?: number } });
+}
+
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -39,12 +47,7 @@ describe('eqlite query', () => {
   it('prints matches as NDJSON in timestamp order and reports bad lines with file:line', () => {
     const r = run(['query', 'process where process.name : "cmd.exe"', file]);
     expect(r.code).toBe(0);
-    expect(
-      r.out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).process.pid),
-    ).toEqual([1, 2]);
+    expect(printed(r.out).map((d) => d.process?.pid)).toEqual([1, 2]);
     expect(r.err).toContain(`${file}:3:`);
     expect(r.err).toContain('1 bad record skipped');
   });
@@ -104,19 +107,9 @@ describe('eqlite query', () => {
     writeFileSync(join(d, 'README.md'), '# not events\n');
     const viaFolder = run(['query', 'any where true', d]);
     expect(viaFolder.code).toBe(0);
-    expect(
-      viaFolder.out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).n),
-    ).toEqual([1]);
+    expect(printed(viaFolder.out).map((d) => d.n)).toEqual([1]);
     expect(viaFolder.err).toBe('');
     const viaGlob = run(['query', 'any where true', join(d, '*.ndjson')]);
-    expect(
-      viaGlob.out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).n),
-    ).toEqual([1]);
+    expect(printed(viaGlob.out).map((d) => d.n)).toEqual([1]);
   });
 });
