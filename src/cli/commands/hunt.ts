@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../../rules/index.js';
 import { FORMATS, type SourceFormat } from '../../sources/detect.js';
 import { hunt, HUNT_EXIT } from '../../engine/hunt/hunt.js';
+import { collect } from '../repeatable.js';
 
 interface HuntCliOptions {
   rules?: string[];
@@ -33,9 +34,6 @@ function positiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
-
-// Repeatable options start undefined (an empty default would show as "(default: [])" in --help).
-const collect = (v: string, acc: string[] = []) => [...acc, v];
 
 export function register(program: Command): void {
   program

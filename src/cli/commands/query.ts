@@ -8,6 +8,7 @@ import { runSequenceQuery } from '../../engine/run-sequence.js';
 import { displayValue, renderTable } from '../table.js';
 import { FORMATS, type SourceFormat } from '../../sources/detect.js';
 import { counted } from '../../engine/counted.js';
+import { collect } from '../repeatable.js';
 
 interface QueryOptions {
   timestampField: string;
@@ -58,11 +59,7 @@ export function register(program: Command): void {
         .choices(['head', 'tail'])
         .default('tail'),
     )
-    .option(
-      '--mapping <file>',
-      'an Elasticsearch mapping (JSON) for field types; repeatable',
-      (v: string, acc: string[] = []) => [...acc, v],
-    )
+    .option('--mapping <file>', 'an Elasticsearch mapping (JSON) for field types; repeatable', collect)
     .option('--strict-fields', 'unknown fields are errors, as in Elasticsearch (default: typed from their values)')
     .option('--index <name>', 'index name to assign to events that carry none')
     .option('--max-pending <n>', 'sequences: cap on pending partial sequences per query', positiveInt)

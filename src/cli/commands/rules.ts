@@ -14,7 +14,8 @@ import {
   type LoadedRule,
   type Rule,
 } from '../../rules/index.js';
-import { collect, processIo, type Io } from './validate.js';
+import { processIo, type Io } from './validate.js';
+import { collect } from '../repeatable.js';
 import { counted } from '../../engine/counted.js';
 
 export interface RulesOptions {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PORT, startServer } from '../../server/index.js';
 import type { DetectionMode } from '../../server/detect/rules.js';
 import type { RouteKind } from '../../server/ingest/normalise.js';
+import { collect } from '../repeatable.js';
 
 interface ServeCliOptions {
   host: string;
@@ -28,9 +29,6 @@ interface ServeCliOptions {
   ingestThreads?: number;
   strictEcs?: boolean;
 }
-
-// Repeatable options start undefined (an empty default would show as "(default: [])" in --help).
-const collect = (v: string, acc: string[] = []) => [...acc, v];
 
 function port(v: string): number {
   const n = Number(v);

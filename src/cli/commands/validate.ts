@@ -15,6 +15,7 @@ import {
   type RuleProblem,
 } from '../../rules/index.js';
 import { counted } from '../../engine/counted.js';
+import { collect } from '../repeatable.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -40,10 +41,6 @@ export const processIo: Io = {
   },
   err: (t) => process.stderr.write(t),
 };
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export interface ValidateOptions {
   rules?: string[];
