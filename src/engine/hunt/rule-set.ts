@@ -27,8 +27,13 @@ function lower(s: string): string {
   return s.toLowerCase();
 }
 
+/** The rule files and folders a hunt loads: those given, else eqlite's built-in rules. */
+export function huntRulePaths(config: HuntConfig): string[] {
+  return config.rulePaths.length ? config.rulePaths : [builtinRulesDir()];
+}
+
 export function loadHuntRules(config: HuntConfig): HuntRules {
-  const paths = config.rulePaths.length ? config.rulePaths : [builtinRulesDir()];
+  const paths = huntRulePaths(config);
   const minRank = config.minSeverity ? SEVERITIES.indexOf(config.minSeverity) : 0;
   const filters = config.ruleFilters.map(lower);
   const tags = config.tags.map(lower);

@@ -10,13 +10,14 @@ import { compareOrdinals } from '../../eql/ordinal.js';
 import { SampleCollector } from '../../eql/sample.js';
 import { SequenceMatcher, type SequenceMatch } from '../../eql/sequence.js';
 import type { EventDoc } from '../../sources/types.js';
-import { builtinRulesDir, ruleSourceBytes, type PreparedRule } from '../../rules/index.js';
+import { ruleSourceBytes, type PreparedRule } from '../../rules/index.js';
 import type { BadRecord } from '../../sources/types.js';
 import type { HuntConfig, Segment } from './config.js';
 import { expandInputs } from '../inputs.js';
 import { describeInputs, planSegments, type InputFile } from './inputs.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { SegmentProcessor } from './process.js';
+import { huntRulePaths } from './rule-set.js';
 import { LineReader, SeqStore } from './seq-store.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -141,7 +142,7 @@ export async function planHunt(
   // Reading threads, the main thread among them.
   const n = Math.max(1, Math.min(threads ?? cpus().length, segments.length));
   const plan: HuntPlan = { files, segments, bytesTotal };
-  const ruleBytes = ruleSourceBytes(config.rulePaths.length ? config.rulePaths : [builtinRulesDir()]);
+  const ruleBytes = ruleSourceBytes(huntRulePaths(config));
   if (n > 1 && canUseWorkers() && bytesTotal > Math.max(MIN_INPUT_FOR_WORKERS, ruleBytes * INPUT_PER_RULE_BYTE)) {
     plan.workers = Array.from({ length: n - 1 }, () => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
