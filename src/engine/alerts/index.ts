@@ -45,3 +45,4 @@ export { isEcsCompliant, stripNonEcs } from './ecs.js';
 export { documentsIntersection } from './intersection.js';
 export { riskScoreFromMapping, ruleNameFromMapping, severityFromMapping } from './mappings.js';
 export { TIMELINE_COLUMNS, TIMELINE_EOL, csvField, inTimeline, timelineHeader, timelineRow } from './timeline.js';
+export { alertJson } from './alert-json.js';

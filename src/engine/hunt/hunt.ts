@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ProblemLog, formatLocation } from '../problems.js';
 import type { HuntConfig } from './config.js';
 import { loadHuntRules } from './rule-set.js';
-import { cancelPlan, planHunt, runHunt, type SequenceHit } from './run.js';
+import { cancelPlan, planHunt, runHunt, type HuntStats, type SequenceHit } from './run.js';
 import type { EventHit, RuleError } from './messages.js';
 import { progressReporter } from './progress.js';
 import { counted } from '../counted.js';
@@ -16,7 +16,7 @@ import { renderSummary, type AlertFacts, type CapFinding } from './summary.js';
 import { renderAlertTable } from './alert-table.js';
 import { eventAlert, eventAlertId, sequenceAlerts, timelineHeader, timelineRow, type AlertDoc } from './alerting.js';
 import { formatProblem, type PreparedRule } from '../../rules/index.js';
-import { TIMELINE_EOL } from '../alerts/index.js';
+import { TIMELINE_EOL, alertJson } from '../alerts/index.js';
 
 export const HUNT_EXIT = { ok: 0, alerts: 1, usage: 2, noInput: 3, noRules: 4 } as const;
 
@@ -28,6 +28,10 @@ export interface HuntOptions {
   maxSignals?: number;
   threads?: number;
   maxPending?: number;
+  /** The ordered stage's join-key pruning (seq-prune.ts); default on. Off only to prove it neutral. */
+  pruneSequences?: boolean;
+  /** Ordered-stage events held in memory before a sorted run is spilled (tests make it small). */
+  seqMemory?: number;
   spaceId: string;
   now: Date;
   progress: boolean;
@@ -42,6 +46,8 @@ export interface HuntOptions {
 export interface HuntOutcome {
   exitCode: number;
   alerts: AlertDoc[];
+  /** What was read (absent when no rule loaded). */
+  stats?: HuntStats;
 }
 
 function str(v: unknown): string | undefined {
@@ -135,6 +141,19 @@ function hostOf(a: AlertDoc): string | undefined {
   return str(a['host.name'] ?? h.name) ?? str(a['host.hostname'] ?? h.hostname) ?? str(a['host.id'] ?? h.id);
 }
 
+/**
+ * Output order: original time, rule id, alert id, compared by code units. Not `localeCompare`:
+ * the order must not depend on the machine's locale, and ICU collation cost about 11 µs a
+ * comparison (0.36 s for the founding rule's 2,681 alerts on the bench, on the main thread).
+ */
+function sortAlerts(alerts: AlertDoc[]): void {
+  const key = (a: AlertDoc) =>
+    `${String(a['kibana.alert.original_time'] ?? '')}\u0000${String(a['kibana.alert.rule.rule_id'])}\u0000${String(a['kibana.alert.uuid'])}`;
+  const keyed = alerts.map((a) => ({ a, k: key(a) }));
+  keyed.sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) alerts[i] = keyed[i].a;
+}
+
 export async function hunt(opts: HuntOptions): Promise<number> {
   return (await huntWithResult(opts)).exitCode;
 }
@@ -179,6 +198,8 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
     rules,
     threads: opts.threads,
     maxPending: opts.maxPending,
+    pruneSequences: opts.pruneSequences,
+    seqMemory: opts.seqMemory,
     onProblem: problems.add,
     onHit: (h: EventHit) => {
       // An event read twice: its alert id says so before the alert is built again.
@@ -205,18 +226,13 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
   const { kept, findings } = capAnalysis(rules, groups, opts.maxSignals);
   const alerts: AlertDoc[] = [];
   for (const list of kept.values()) for (const g of list) alerts.push(...g);
-  alerts.sort(
-    (a, b) =>
-      String(a['kibana.alert.original_time'] ?? '').localeCompare(String(b['kibana.alert.original_time'] ?? '')) ||
-      String(a['kibana.alert.rule.rule_id']).localeCompare(String(b['kibana.alert.rule.rule_id'])) ||
-      String(a['kibana.alert.uuid']).localeCompare(String(b['kibana.alert.uuid'])),
-  );
+  sortAlerts(alerts);
 
   const outputs: string[] = [];
   if (opts.output) {
     await writeLines(
       opts.output,
-      alerts.map((a) => JSON.stringify(a) + '\n'),
+      alerts.map((a) => alertJson(a) + '\n'),
       opts.stdout,
     );
     if (opts.output !== '-') outputs.push(`${counted(alerts.length, 'alert document')} to ${opts.output}`);
@@ -269,5 +285,5 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
   let exitCode: number = HUNT_EXIT.ok;
   if (stats.files.length === 0 && problems.total > 0) exitCode = HUNT_EXIT.noInput;
   else if (opts.failOnAlert && shells > 0) exitCode = HUNT_EXIT.alerts;
-  return { exitCode, alerts };
+  return { exitCode, alerts, stats };
 }
