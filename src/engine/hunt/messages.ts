@@ -62,7 +62,10 @@ export interface SeqEvent {
  */
 export interface SeqBatch {
   keys: number[];
+  /** Each line may start with its join-key prefix (`pruneEvent`, seq-prune.ts). */
   lines: string[];
+  /** (rule, stage, key hash) triples of these events, for the main thread's presence bitmaps. */
+  prune: number[];
 }
 
 export interface RuleError {

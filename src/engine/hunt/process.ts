@@ -19,6 +19,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../.
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { encodeSeq } from './seq-store.js';
+import { prunableStages, pruneEvent } from './seq-prune.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
 import { firstFilters, queryFilters, RuleIndex } from '../rule-index.js';
 
@@ -26,7 +27,15 @@ const BATCH_ITEMS = 256;
 const BLOCK = 4 << 20;
 
 function emptyBatch(): Batch {
-  return { hits: [], seq: { keys: [], lines: [] }, problems: [], ruleErrors: [], bytes: 0, records: 0, skipped: 0 };
+  return {
+    hits: [],
+    seq: { keys: [], lines: [], prune: [] },
+    problems: [],
+    ruleErrors: [],
+    bytes: 0,
+    records: 0,
+    skipped: 0,
+  };
 }
 
 /** Reads `@timestamp` for ordering: the fast ISO path, else a Date parse of whatever is there. */
@@ -49,6 +58,8 @@ export class SegmentProcessor {
   private readonly index: RuleIndex;
   private readonly candidates: number[] = [];
   private readonly stageMay: Array<(stage: number) => boolean>;
+  /** Per rule: its stages when the ordered stage may prune its events by join key (seq-prune.ts). */
+  private readonly prunable: Array<number[] | null>;
   /**
    * Built on the first NDJSON block, not up front: with hundreds of rules its automaton takes a few
    * hundred milliseconds per thread, wasted on EVTX and other inputs it never reads.
@@ -74,6 +85,7 @@ export class SegmentProcessor {
     // A sequence's stages the index proved false for an event are not evaluated.
     const first = firstFilters(queries);
     this.stageMay = first.map((f) => (k: number) => this.index.mayMatch(f + k));
+    this.prunable = rules.map((r) => prunableStages(r.query));
     this.prefilter = config.prefilter ? 'unbuilt' : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }
@@ -199,7 +211,7 @@ export class SegmentProcessor {
       else s.text = text ?? JSON.stringify(doc);
       const b = this.batch.seq;
       b.keys.push(t.ms, t.ns, this.seg, rec);
-      b.lines.push(encodeSeq(s, this.segFile));
+      b.lines.push(pruneEvent(seqRules, s.verdicts, this.prunable, b.prune) + encodeSeq(s, this.segFile));
     }
   }
 

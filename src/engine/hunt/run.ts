@@ -19,6 +19,7 @@ import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } f
 import { SegmentProcessor } from './process.js';
 import { huntRulePaths } from './rule-set.js';
 import { LineReader, SeqStore } from './seq-store.js';
+import { KeyPresence, prunableStages } from './seq-prune.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface SequenceHit {
@@ -54,6 +55,11 @@ export interface HuntRunOptions {
   maxPending?: number;
   /** Events kept in memory for the ordered stage before spilling sorted runs to disk. */
   seqMemory?: number;
+  /**
+   * Whether the ordered stage skips events no sequence can use by their join keys
+   * (seq-prune.ts); default true. Off only to prove it changes nothing.
+   */
+  pruneSequences?: boolean;
 }
 
 export interface HuntStats {
@@ -65,6 +71,8 @@ export interface HuntStats {
   bytes: number;
   threads: number;
   seqEvents: number;
+  /** Of those, events the ordered stage replayed (the others were pruned by join key). */
+  seqReplayed: number;
   spilledRuns: number;
   sequenceDrops: number;
   outOfOrder: number;
@@ -176,6 +184,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     bytes: 0,
     threads: 1,
     seqEvents: 0,
+    seqReplayed: 0,
     spilledRuns: 0,
     sequenceDrops: 0,
     outOfOrder: 0,
@@ -185,6 +194,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     segments.map((s) => s.file),
   );
   const bases = new LineBases(segments);
+  const presence = new KeyPresence(rules.map((r) => prunableStages(r.query)));
   // Hits are reported in input order (segment, then record) whatever thread read them first, so
   // the same event read twice (overlapping inputs) always keeps the same source; a segment's hits
   // go as soon as every earlier segment is read (their line counts give its file line numbers),
@@ -222,7 +232,8 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       if (list) list.push(h);
       else hitsBySeg.set(h.seg, [h]);
     }
-    const { keys, lines } = b.seq;
+    const { keys, lines, prune } = b.seq;
+    if (prune.length) presence.add(prune);
     for (let k = 0; k < lines.length; k++)
       store.addLine(keys[4 * k], keys[4 * k + 1], keys[4 * k + 2], keys[4 * k + 3], lines[k]);
     for (const p of b.problems) pendingProblems.push({ p, seg: seg ?? -1 });
@@ -344,7 +355,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     }
     const found: Array<{ rule: number; m: SequenceMatch<SeqEvent> }> = [];
     let order = 0;
-    for (const e of store.sorted()) {
+    for (const e of store.sorted(opts.pruneSequences === false ? undefined : (l, end) => presence.keep(l, end))) {
       order++;
       for (let k = 0; k < e.rules.length; k++) {
         const i = e.rules[k];
@@ -361,6 +372,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       // Partial sequences may hold the event for up to maxspan: its verdicts are not needed again.
       e.verdicts = SPENT;
     }
+    stats.seqReplayed = order;
     for (const [i, m] of matchers) {
       for (const x of m.flush()) found.push({ rule: i, m: x });
       stats.sequenceDrops += m.stats.dropped;

@@ -15,6 +15,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { tupleId, type KeyTuple, type KeyValue } from '../../eql/keys.js';
 import type { Scalar } from '../../eql/index.js';
 import type { RuleVerdict, SeqEvent } from './messages.js';
+import { prefixEnd } from './seq-prune.js';
 
 /** The fields events are ordered by. */
 export interface SeqOrder {
@@ -198,6 +199,24 @@ export function decodeSeq(line: string, files?: readonly string[]): SeqEvent {
   return e;
 }
 
+/**
+ * Decides from a stored line's join-key prefix whether to replay it (`KeyPresence.keep`);
+ * `end` is where the prefix ends, -1 when the line has none.
+ */
+export type KeepLine = (line: string, end: number) => boolean;
+
+/** A stored line (`encodeSeq`, perhaps after a join-key prefix `…|`) decoded, or undefined when `keep` refuses it. */
+function decodeStored(
+  line: string,
+  files: readonly string[] | undefined,
+  keep: KeepLine | undefined,
+): SeqEvent | undefined {
+  const end = prefixEnd(line);
+  if (end < 0) return decodeSeq(line, files);
+  if (keep && !keep(line, end)) return undefined;
+  return decodeSeq(line.slice(end + 1), files);
+}
+
 // ---- reading lines back ------------------------------------------------------------------------
 
 /**
@@ -248,6 +267,7 @@ class RunReader {
   constructor(
     file: string,
     private readonly files: readonly string[] | undefined,
+    private readonly keep: KeepLine | undefined,
   ) {
     this.fd = openSync(file, 'r');
   }
@@ -256,7 +276,10 @@ class RunReader {
     for (;;) {
       while (this.at < this.lines.length) {
         const l = this.lines[this.at++];
-        if (l) return decodeSeq(l, this.files);
+        if (l) {
+          const e = decodeStored(l, this.files, this.keep);
+          if (e) return e;
+        }
       }
       if (this.eof) return undefined;
       const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
@@ -327,8 +350,11 @@ export class SeqStore {
     this.buf = [];
   }
 
-  /** Every event in order. Consumes the store. */
-  *sorted(): Generator<SeqEvent> {
+  /**
+   * Every event in order, but those `keep` refuses (by their join-key prefix: they could be part
+   * of no match). Consumes the store.
+   */
+  *sorted(keep?: KeepLine): Generator<SeqEvent> {
     const mem = this.buf;
     this.buf = [];
     mem.sort(compareSeq);
@@ -337,15 +363,22 @@ export class SeqStore {
         const line = mem[i].line;
         // Dropped as it goes, so replayed events do not stay reachable twice.
         (mem as Array<Entry | undefined>)[i] = undefined;
-        yield decodeSeq(line, this.files);
+        const e = decodeStored(line, this.files, keep);
+        if (e) yield e;
       }
       return;
     }
     type Source = { next(): SeqEvent | undefined; close(): void };
-    const sources: Source[] = this.runs.map((file) => new RunReader(file, this.files));
+    const sources: Source[] = this.runs.map((file) => new RunReader(file, this.files, keep));
     let mi = 0;
     sources.push({
-      next: () => (mi < mem.length ? decodeSeq(mem[mi++].line, this.files) : undefined),
+      next: () => {
+        while (mi < mem.length) {
+          const e = decodeStored(mem[mi++].line, this.files, keep);
+          if (e) return e;
+        }
+        return undefined;
+      },
       close: () => undefined,
     });
     // A binary heap over the heads of all runs.

@@ -115,6 +115,9 @@ export function renderSummary(s: SummaryInput): string {
     lines.push(
       `  sequences: ${n(stats.seqEvents)} events ordered for sequence/sample rules` +
         (stats.spilledRuns ? ` (${stats.spilledRuns} sorted runs spilled to disk)` : '') +
+        (stats.seqReplayed < stats.seqEvents
+          ? `, ${n(stats.seqReplayed)} replayed (the others' join keys occur in no other stage)`
+          : '') +
         (stats.sequenceDrops
           ? paint('33', `; ${n(stats.sequenceDrops)} partial sequences dropped at the pending cap`)
           : ''),
