@@ -289,9 +289,10 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     const give = (w: Worker) => {
       const queue = inFlight.get(w) ?? [];
       inFlight.set(w, queue);
-      // One segment ahead while many remain, so a worker never waits for the main thread to
-      // finish a segment before it gets its next one; near the end, one at a time, for balance.
-      while (next < segments.length && queue.length < (segments.length - next > readers ? 2 : 1)) {
+      // Two segments ahead while many remain, so a worker never waits for the main thread to
+      // finish a segment (it answers between its own) before it gets its next one; near the end,
+      // one at a time, for balance.
+      while (next < segments.length && queue.length < (segments.length - next > 2 * readers ? 3 : 1)) {
         const s = segments[next++];
         queue.push(s.id);
         w.postMessage({ type: 'segment', segment: s } satisfies ToWorker);
@@ -311,8 +312,10 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       const w = sw.worker;
       workers.push(w);
       active++;
-      // `ready` is the plan's to see (it may have come already); work starts once it has.
-      void sw.ready.then(() => give(w));
+      // Segments are handed out now, not on `ready`: the port holds them until the worker has
+      // loaded its rules, whereas the main thread, by then inside a segment of its own, would
+      // answer `ready` only after it (all Windows rules: the worker idled 2–4 s at the start).
+      give(w);
       w.on('message', (m: FromWorker) => {
         if (m.type === 'batch') onBatch(inFlight.get(w)?.[0], m.batch);
         else if (m.type === 'done' || m.type === 'error') {
