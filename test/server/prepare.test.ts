@@ -1,6 +1,7 @@
 /** The ingest prefilter: compiled groups (includes, or one alternation for large groups) decide as plain substring tests do. */
+import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { compileSpec, isCandidate, prepare, type CandidateSpec } from '../../src/server/ingest/prepare.js';
+import { autoId, compileSpec, isCandidate, prepare, type CandidateSpec } from '../../src/server/ingest/prepare.js';
 
 function naive(text: string, spec: CandidateSpec): boolean {
   if (spec.always || text.includes('\\u')) return true;
@@ -54,5 +55,32 @@ describe('candidate prefilter', () => {
     expect(p.ok && !p.normalise && p.spliced && p.candidate).toBe(true);
     const q = prepare({ text: '{"a":1}', index: 'logs-x-default' }, '"event.ingested":"2027-01-02T00:00:00Z"', s);
     expect(q.ok && !q.normalise && q.candidate).toBe(false);
+  });
+});
+
+describe('autoId', () => {
+  // The definition: 6 bytes of @timestamp milliseconds (big-endian, 0 when absent or negative,
+  // capped at 48 bits) then 9 bytes of SHA-256 over `index \0 text`, in base64url.
+  const reference = (index: string, text: string, ts: number | null) => {
+    const buf = Buffer.alloc(15);
+    const t = ts === null || !Number.isFinite(ts) || ts < 0 ? 0 : Math.min(ts, 2 ** 48 - 1);
+    buf.writeUIntBE(Math.floor(t), 0, 6);
+    hash('sha256', `${index}\0${text}`, 'buffer').copy(buf, 6, 0, 9);
+    return buf.toString('base64url');
+  };
+
+  it('is 20 base64url characters of the time then the digest, stable across calls', () => {
+    const times = [null, 0, 1, -5, NaN, Infinity, 1767225600123, 1767225600123.75, 2 ** 24, 2 ** 48 - 1, 2 ** 50];
+    for (const ts of times) {
+      for (const [index, text] of [
+        ['logs-a', '{"a":1}'],
+        ['', ''],
+        ['logs-é', '{"m":"\u00e9 ü 😀"}'],
+      ]) {
+        const id = autoId(index, text, ts);
+        expect(id, `${ts}`).toBe(reference(index, text, ts));
+        expect(id).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      }
+    }
   });
 });
