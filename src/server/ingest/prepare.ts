@@ -62,9 +62,10 @@ export interface CompiledSpec {
 /**
  * A document's `_id` from its index, bytes and event time: 20 base64url characters (the length of
  * Elasticsearch's ids) of 6 bytes of `@timestamp` milliseconds then 9 bytes of SHA-256. The same
- * document always gets the same id (so a resent batch is stored once); ids of events that arrive
- * in time order are in order too, which keeps the store's id index appending instead of
- * scattering writes (Elasticsearch orders its auto ids by time for the same reason).
+ * document always gets the same id (so a resent batch is stored once); ids of events close in
+ * time share their leading characters, so the store's id index is written in a small recent region
+ * instead of scattered (Elasticsearch leads its auto ids with time for the same reason). Not a strict
+ * order: base64url's alphabet is not in ASCII order.
  */
 export function autoId(index: string, text: string, ts: number | null = null): string {
   const t = ts === null || !Number.isFinite(ts) || ts < 0 ? 0 : Math.floor(Math.min(ts, 2 ** 48 - 1));
