@@ -4,17 +4,10 @@
  * every run sees the same data).
  */
 
-export function rng(seed: number): () => number {
-  // mulberry32: tiny, fast, deterministic.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/helpers/rng.js';
+
+/** mulberry32 (tiny, fast, deterministic), shared with the tests' generators. */
+export const rng = seededRandom;
 
 const ORDINARY = [
   [

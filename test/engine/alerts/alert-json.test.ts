@@ -3,30 +3,15 @@
  * (shared, frozen rule parameters and a long investigation guide), and for the edge cases of
  * JSON.stringify (members it leaves out, toJSON, escapes), also when the cached texts are reused.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { alertJson } from '../../../src/engine/alerts/index.js';
-import { huntWithResult } from '../../../src/engine/hunt/hunt.js';
-import { DEFAULT_HUNT_CONFIG } from '../../../src/engine/hunt/config.js';
+import { quietHunt } from '../../helpers/hunt.js';
 
 const examples = new URL('../../../examples/', import.meta.url).pathname;
 
 describe('alertJson', () => {
   it('equals JSON.stringify for the alerts of the bundled examples', async () => {
-    const sink = new PassThrough();
-    sink.resume();
-    const r = await huntWithResult({
-      paths: [examples],
-      config: DEFAULT_HUNT_CONFIG,
-      spaceId: 'default',
-      now: new Date('2026-11-28T00:00:00Z'),
-      progress: false,
-      summary: false,
-      failOnAlert: false,
-      threads: 1,
-      stderr: sink as unknown as NodeJS.WritableStream,
-      stdout: sink,
-    });
+    const r = await quietHunt([examples]);
     expect(r.alerts.length).toBeGreaterThan(5);
     // Twice: the second pass reads the cached texts.
     for (let pass = 0; pass < 2; pass++) for (const a of r.alerts) expect(alertJson(a)).toBe(JSON.stringify(a));

@@ -8,12 +8,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { huntWithResult } from '../../../src/engine/hunt/hunt.js';
-import { DEFAULT_HUNT_CONFIG } from '../../../src/engine/hunt/config.js';
 import { KeyPresence, keyHash, prefixEnd, pruneEvent } from '../../../src/engine/hunt/seq-prune.js';
 import type { RuleVerdict } from '../../../src/engine/hunt/messages.js';
+import { seededRandom } from '../../helpers/rng.js';
+import { quietHunt } from '../../helpers/hunt.js';
 
 const QUERIES = [
   `sequence by host.id, process.entity_id with maxspan=1m
@@ -64,20 +63,8 @@ ${query}
 `;
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function events(n: number, seed: number): Array<Record<string, unknown>> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const out: Array<Record<string, unknown>> = [];
   let t = Date.UTC(2026, 0, 1);
@@ -123,26 +110,8 @@ function events(n: number, seed: number): Array<Record<string, unknown>> {
 
 const uuids = (alerts: Array<Record<string, unknown>>) => alerts.map((a) => String(a['kibana.alert.uuid']));
 
-async function hunt(paths: string[], rulesDir: string, pruneSequences: boolean, seqMemory?: number) {
-  const sink = () => {
-    const s = new PassThrough();
-    s.resume();
-    return s;
-  };
-  return huntWithResult({
-    paths,
-    config: { ...DEFAULT_HUNT_CONFIG, rulePaths: [rulesDir] },
-    spaceId: 'default',
-    now: new Date('2026-11-28T00:00:00Z'),
-    progress: false,
-    summary: false,
-    failOnAlert: false,
-    threads: 1,
-    pruneSequences,
-    stderr: sink() as unknown as NodeJS.WritableStream,
-    stdout: sink(),
-    ...(seqMemory ? { seqMemory } : {}),
-  });
+function hunt(paths: string[], rulesDir: string, pruneSequences: boolean, seqMemory?: number) {
+  return quietHunt(paths, { rulePaths: [rulesDir] }, { pruneSequences, ...(seqMemory ? { seqMemory } : {}) });
 }
 
 describe('join-key pruning of the ordered stage', () => {

@@ -20,20 +20,9 @@ import {
 import { ARGV_SPLITTERS } from '../../../src/sources/mapping/argv.js';
 import { ARGV_SPLITTERS as REF_SPLITTERS } from '../windows/reference/mapping/argv.js';
 import { clone, compare, PATTERNS } from './engines.js';
+import { seededRandom as prng } from '../../helpers/rng.js';
 
 type Doc = Record<string, unknown>;
-
-/** mulberry32: a small seeded PRNG, so every run tests the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly rnd: () => number) {}
