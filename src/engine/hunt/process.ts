@@ -106,8 +106,14 @@ export class SegmentProcessor {
       b.bytes ||
       b.records ||
       b.skipped
-    )
+    ) {
+      const q = b.seq;
+      if (q.lines.length) {
+        q.keys = Float64Array.from(q.keys);
+        q.prune = Int32Array.from(q.prune);
+      }
       this.emit(b);
+    }
     this.batch = emptyBatch();
   }
 
@@ -210,8 +216,9 @@ export class SegmentProcessor {
       if (text !== undefined && loc.offset !== undefined && !hasSample) s.len = text.length;
       else s.text = text ?? JSON.stringify(doc);
       const b = this.batch.seq;
-      b.keys.push(t.ms, t.ns, this.seg, rec);
-      b.lines.push(pruneEvent(seqRules, s.verdicts, this.prunable, b.prune) + encodeSeq(s, this.segFile));
+      // Arrays until the batch is sent (flush).
+      (b.keys as number[]).push(t.ms, t.ns, this.seg, rec);
+      b.lines.push(pruneEvent(seqRules, s.verdicts, this.prunable, b.prune as number[]) + encodeSeq(s, this.segFile));
     }
   }
 

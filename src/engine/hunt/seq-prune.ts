@@ -82,7 +82,7 @@ export class KeyPresence {
   }
 
   /** Records triples from `pruneEvent`. */
-  add(triples: readonly number[]): void {
+  add(triples: ArrayLike<number>): void {
     for (let i = 0; i + 2 < triples.length; i += 3) {
       const r = triples[i];
       const stages = this.prunable[r];
