@@ -116,7 +116,7 @@ export function renderSummary(s: SummaryInput): string {
       `  sequences: ${n(stats.seqEvents)} events ordered for sequence/sample rules` +
         (stats.spilledRuns ? ` (${stats.spilledRuns} sorted runs spilled to disk)` : '') +
         (stats.seqReplayed < stats.seqEvents
-          ? `, ${n(stats.seqReplayed)} replayed (the others' join keys occur in no other stage)`
+          ? `, of which ${n(stats.seqReplayed)} replayed (the others' join keys occurred in no other stage of their rules)`
           : '') +
         (stats.sequenceDrops
           ? paint('33', `; ${n(stats.sequenceDrops)} partial sequences dropped at the pending cap`)

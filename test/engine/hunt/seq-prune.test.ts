@@ -7,6 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyPresence, keyHash, prefixEnd, pruneEvent } from '../../../src/engine/hunt/seq-prune.js';
@@ -110,8 +111,12 @@ function events(n: number, seed: number): Array<Record<string, unknown>> {
 
 const uuids = (alerts: Array<Record<string, unknown>>) => alerts.map((a) => String(a['kibana.alert.uuid']));
 
-function hunt(paths: string[], rulesDir: string, pruneSequences: boolean, seqMemory?: number) {
-  return quietHunt(paths, { rulePaths: [rulesDir] }, { pruneSequences, ...(seqMemory ? { seqMemory } : {}) });
+function hunt(paths: string[], rulesDir: string, pruneSequences: boolean, seqMemory?: number, stderr?: PassThrough) {
+  return quietHunt(
+    paths,
+    { rulePaths: [rulesDir] },
+    { pruneSequences, ...(seqMemory ? { seqMemory } : {}), ...(stderr ? { stderr, summary: true } : {}) },
+  );
 }
 
 describe('join-key pruning of the ordered stage', () => {
@@ -140,7 +145,10 @@ describe('join-key pruning of the ordered stage', () => {
     );
 
     const full = await hunt([data], rules, false);
-    const pruned = await hunt([data], rules, true);
+    const err = new PassThrough();
+    let summary = '';
+    err.on('data', (c: Buffer) => (summary += c.toString()));
+    const pruned = await hunt([data], rules, true, undefined, err);
     const strip = (a: Record<string, unknown>) => {
       const o = { ...a };
       for (const k of ['kibana.alert.rule.execution.uuid']) delete o[k];
@@ -158,6 +166,11 @@ describe('join-key pruning of the ordered stage', () => {
     expect(full.stats?.seqReplayed).toBe(full.stats?.seqEvents);
     expect(pruned.stats?.seqEvents).toBe(full.stats?.seqEvents);
     expect(pruned.stats!.seqReplayed).toBeLessThan(pruned.stats!.seqEvents * 0.85);
+    // The summary says how many were replayed.
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(summary).toContain(
+      `${n(pruned.stats!.seqEvents)} events ordered for sequence/sample rules, of which ${n(pruned.stats!.seqReplayed)} replayed`,
+    );
 
     // The same through spilled runs (the prefix travels through run files).
     const spilled = await hunt([data], rules, true, 500);
