@@ -13,8 +13,8 @@
  * and those carrying `until` tuples. A pruned event only ever sat in a partial that expired or
  * was replaced, so fewer partials can also mean fewer drops under the `maxPending` cap.
  *
- * Workers compute, per event, (rule, stage, hash) triples (`pruneTriples`) for the main thread's
- * bitmaps and a line prefix `rule.hash,…|` (`prunePrefix`) that travels with the encoded event
+ * Workers compute, per event (`pruneEvent`), (rule, stage, hash) triples for the main thread's
+ * bitmaps (`KeyPresence.add`) and a line prefix `rule.hash,…|` that travels with the encoded event
  * through sorting and spilled runs; `KeyPresence.keep` reads the prefix at replay.
  */
 import type { CompiledQuery } from '../../eql/index.js';
