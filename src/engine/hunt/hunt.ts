@@ -180,6 +180,10 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
   // The same event read twice (overlapping inputs) gives the same alert id: Kibana keeps one.
   const seen = new Set<string>();
   let duplicates = 0;
+  // An alert's JSON is made with the alert, while the workers still read (they take more of the
+  // input meanwhile), rather than all at the end when the main thread works alone. Alerts are not
+  // changed once added.
+  const texts = new WeakMap<AlertDoc, string>();
   const add = (rule: number, g: AlertDoc[]) => {
     const id = String(g[0]['kibana.alert.uuid']);
     if (seen.has(id)) {
@@ -187,6 +191,7 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
       return;
     }
     seen.add(id);
+    if (opts.output) for (const a of g) texts.set(a, alertJson(a));
     const list = groups.get(rule) ?? [];
     list.push(g);
     groups.set(rule, list);
@@ -232,7 +237,7 @@ export async function huntWithResult(opts: HuntOptions): Promise<HuntOutcome> {
   if (opts.output) {
     await writeLines(
       opts.output,
-      alerts.map((a) => alertJson(a) + '\n'),
+      alerts.map((a) => (texts.get(a) ?? alertJson(a)) + '\n'),
       opts.stdout,
     );
     if (opts.output !== '-') outputs.push(`${counted(alerts.length, 'alert document')} to ${opts.output}`);
