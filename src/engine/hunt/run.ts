@@ -358,7 +358,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     }
     const found: Array<{ rule: number; m: SequenceMatch<SeqEvent> }> = [];
     let order = 0;
-    for (const e of store.sorted(opts.pruneSequences === false ? undefined : (l, end) => presence.keep(l, end))) {
+    for (const e of store.sorted(opts.pruneSequences === false ? undefined : presence)) {
       order++;
       for (let k = 0; k < e.rules.length; k++) {
         const i = e.rules[k];

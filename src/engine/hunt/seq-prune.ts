@@ -19,6 +19,7 @@
  */
 import type { CompiledQuery } from '../../eql/index.js';
 import type { RuleVerdict } from './messages.js';
+import type { LineFilter } from './seq-store.js';
 
 /** Bits per (rule, stage) bitmap: 512 KB each; a stage with a million keys fills about a fifth. */
 const BITS = 22;
@@ -73,7 +74,7 @@ export function pruneEvent(
 }
 
 /** The main thread's view: which key hashes each stage of each prunable rule has seen. */
-export class KeyPresence {
+export class KeyPresence implements LineFilter {
   private readonly maps: Array<Uint32Array[] | null>;
 
   constructor(private readonly prunable: ReadonlyArray<number[] | null>) {
@@ -127,6 +128,28 @@ export class KeyPresence {
       while (c !== 44 && c !== 124) {
         h = h * 10 + (c - 48);
         c = line.charCodeAt(++i);
+      }
+      i++;
+      if (this.complete(r, h)) return true;
+    }
+    return false;
+  }
+
+  /** `keep` on the bytes of a prefix, `buf[from, end)` (`end` at its `|`). */
+  keepBytes(buf: Uint8Array, from: number, end: number): boolean {
+    let i = from;
+    while (i < end) {
+      let r = 0;
+      let c = buf[i];
+      while (c !== 46) {
+        r = r * 10 + (c - 48);
+        c = buf[++i];
+      }
+      let h = 0;
+      c = buf[++i];
+      while (c !== 44 && c !== 124) {
+        h = h * 10 + (c - 48);
+        c = buf[++i];
       }
       i++;
       if (this.complete(r, h)) return true;

@@ -11,7 +11,6 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { tupleId, type KeyTuple, type KeyValue } from '../../eql/keys.js';
 import type { Scalar } from '../../eql/index.js';
 import type { RuleVerdict, SeqEvent } from './messages.js';
@@ -200,20 +199,23 @@ export function decodeSeq(line: string, files?: readonly string[]): SeqEvent {
 }
 
 /**
- * Decides from a stored line's join-key prefix whether to replay it (`KeyPresence.keep`);
- * `end` is where the prefix ends, -1 when the line has none.
+ * Decides from a stored line's join-key prefix whether to replay it (`KeyPresence`): on the line
+ * as text (`end`: where the prefix ends), or on its bytes in a run (`buf[from, end)`, the prefix).
  */
-export type KeepLine = (line: string, end: number) => boolean;
+export interface LineFilter {
+  keep(line: string, end: number): boolean;
+  keepBytes(buf: Uint8Array, from: number, end: number): boolean;
+}
 
-/** A stored line (`encodeSeq`, perhaps after a join-key prefix `…|`) decoded, or undefined when `keep` refuses it. */
+/** A stored line (`encodeSeq`, perhaps after a join-key prefix `…|`) decoded, or undefined when the filter refuses it. */
 function decodeStored(
   line: string,
   files: readonly string[] | undefined,
-  keep: KeepLine | undefined,
+  filter: LineFilter | undefined,
 ): SeqEvent | undefined {
   const end = prefixEnd(line);
   if (end < 0) return decodeSeq(line, files);
-  if (keep && !keep(line, end)) return undefined;
+  if (filter && !filter.keep(line, end)) return undefined;
   return decodeSeq(line.slice(end + 1), files);
 }
 
@@ -254,55 +256,73 @@ export class LineReader {
   }
 }
 
-/** The lines of a spilled run, read in blocks (lines end at `\n` only: a JSON text may hold a CR). */
+/**
+ * The lines of a spilled run, read in blocks (lines end at `\n` only: a JSON text may hold a CR).
+ * Lines are found and judged on the bytes; only those kept are decoded (UTF-8 never has a `\n`
+ * inside a character), so a run of pruned events costs no strings.
+ */
 class RunReader {
   private readonly fd: number;
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  private readonly decoder = new StringDecoder('utf8');
-  private lines: string[] = [];
-  private at = 0;
-  private rest = '';
+  private buf = Buffer.allocUnsafe(1 << 20);
+  /** Unread bytes: `buf[start, end)`. */
+  private start = 0;
+  private end = 0;
   private eof = false;
+  private closed = false;
 
   constructor(
     file: string,
     private readonly files: readonly string[] | undefined,
-    private readonly keep: KeepLine | undefined,
+    private readonly filter: LineFilter | undefined,
   ) {
     this.fd = openSync(file, 'r');
   }
 
   next(): SeqEvent | undefined {
     for (;;) {
-      while (this.at < this.lines.length) {
-        const l = this.lines[this.at++];
-        if (l) {
-          const e = decodeStored(l, this.files, this.keep);
-          if (e) return e;
-        }
+      const buf = this.buf;
+      // A newline found past `end` is stale data: the line is not complete yet.
+      let nl = buf.indexOf(10, this.start);
+      if (nl >= this.end) nl = -1;
+      if (nl < 0 && this.eof) {
+        if (this.start >= this.end) return undefined;
+        nl = this.end;
       }
-      if (this.eof) return undefined;
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
-      let text: string;
+      if (nl >= 0) {
+        const s = this.start;
+        this.start = Math.min(nl + 1, this.end);
+        if (nl === s) continue;
+        let json = s;
+        if (buf[s] !== 0x5b) {
+          // A join-key prefix (`…|`) before the JSON.
+          const bar = buf.indexOf(0x7c, s);
+          if (bar < 0 || bar >= nl) throw new Error('a spilled ordered-stage line lost its prefix');
+          if (this.filter && !this.filter.keepBytes(buf, s, bar)) continue;
+          json = bar + 1;
+        }
+        return decodeSeq(buf.toString('utf8', json, nl), this.files);
+      }
+      // Need more bytes: keep the partial line at the front (a larger buffer for a longer line).
+      const rest = this.end - this.start;
+      if (rest === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, this.start, this.end);
+        this.buf = bigger;
+      } else if (this.start > 0) buf.copy(buf, 0, this.start, this.end);
+      this.start = 0;
+      this.end = rest;
+      const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
       if (n === 0) {
         this.eof = true;
-        closeSync(this.fd);
-        text = this.rest + this.decoder.end();
-        this.lines = [text];
-        this.rest = '';
-      } else {
-        text = this.rest + this.decoder.write(this.buf.subarray(0, n));
-        const cut = text.lastIndexOf('\n');
-        this.rest = text.slice(cut + 1);
-        this.lines = cut < 0 ? [] : text.slice(0, cut).split('\n');
+        this.close();
       }
-      this.at = 0;
+      this.end += n;
     }
   }
 
   close(): void {
-    if (!this.eof) closeSync(this.fd);
-    this.eof = true;
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
   }
 }
 
@@ -354,7 +374,7 @@ export class SeqStore {
    * Every event in order, but those `keep` refuses (by their join-key prefix: they could be part
    * of no match). Consumes the store.
    */
-  *sorted(keep?: KeepLine): Generator<SeqEvent> {
+  *sorted(keep?: LineFilter): Generator<SeqEvent> {
     const mem = this.buf;
     this.buf = [];
     mem.sort(compareSeq);

@@ -211,6 +211,10 @@ describe('pruneEvent and KeyPresence', () => {
     presence.add(triples);
     expect(presence.keep(first, prefixEnd(first))).toBe(true);
     expect(presence.keep(lonely, prefixEnd(lonely))).toBe(false);
+    // The same verdicts on the bytes of a spilled run.
+    const bytes = (l: string) => Buffer.from(`${l}[0]`, 'latin1');
+    expect(presence.keepBytes(bytes(first), 0, first.length - 1)).toBe(true);
+    expect(presence.keepBytes(bytes(lonely), 0, lonely.length - 1)).toBe(false);
     expect(first).toBe(`0.${keyHash('k1')}|`);
   });
 

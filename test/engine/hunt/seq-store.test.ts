@@ -43,7 +43,8 @@ function events(n: number): SeqEvent[] {
         },
       ],
       // Events whose line is read back from the input carry its length instead of the text.
-      ...(i % 6 === 1 ? { len: i } : { text: JSON.stringify(doc) }),
+      // One line longer than a run reader's first buffer (1 MB), in two-byte characters.
+      ...(i % 6 === 1 ? { len: i } : { text: JSON.stringify(i === 5 ? { ...doc, big: 'é'.repeat(800_000) } : doc) }),
       index: i % 2 ? 'logs-x' : undefined,
       id: i % 5 ? undefined : `id-${i}`,
       // Locations in the segment's file (sent without it), in another file, and EVTX-like ones.
