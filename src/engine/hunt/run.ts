@@ -112,8 +112,6 @@ function canUseWorkers(): boolean {
 
 interface StartedWorker {
   worker: Worker;
-  /** Settles when the worker has loaded its rules. */
-  ready: Promise<void>;
   failed?: Error;
 }
 
@@ -154,12 +152,7 @@ export async function planHunt(
   if (n > 1 && canUseWorkers() && bytesTotal > Math.max(MIN_INPUT_FOR_WORKERS, ruleBytes * INPUT_PER_RULE_BYTE)) {
     plan.workers = Array.from({ length: n - 1 }, () => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
-      const ready = new Promise<void>((resolve) => {
-        worker.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') resolve();
-        });
-      });
-      const started: StartedWorker = { worker, ready };
+      const started: StartedWorker = { worker };
       worker.on('error', (err) => (started.failed = err));
       return started;
     });
@@ -312,9 +305,9 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
       const w = sw.worker;
       workers.push(w);
       active++;
-      // Segments are handed out now, not on `ready`: the port holds them until the worker has
-      // loaded its rules, whereas the main thread, by then inside a segment of its own, would
-      // answer `ready` only after it (all Windows rules: the worker idled 2–4 s at the start).
+      // Segments are handed out now: the port holds them until the worker has loaded its rules.
+      // Waiting for the worker to say it is ready meant waiting for the main thread to finish a
+      // segment of its own before it heard (all Windows rules: the worker idled 2–4 s at the start).
       give(w);
       w.on('message', (m: FromWorker) => {
         if (m.type === 'batch') onBatch(inFlight.get(w)?.[0], m.batch);

@@ -9,7 +9,6 @@ import { loadHuntRules } from './rule-set.js';
 
 export type ToWorker = { type: 'segment'; segment: Segment } | { type: 'stop' };
 export type FromWorker =
-  | { type: 'ready' }
   | { type: 'batch'; batch: import('./messages.js').Batch }
   | { type: 'done'; done: import('./messages.js').SegmentDone }
   | { type: 'error'; message: string; segment?: number };
@@ -42,5 +41,4 @@ if (port) {
       }
     });
   });
-  port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
