@@ -19,7 +19,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../.
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { encodeSeq } from './seq-store.js';
-import { prunableStages, pruneEvent } from './seq-prune.js';
+import { prunableStageCount, pruneEvent } from './seq-prune.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
 import { firstFilters, queryFilters, RuleIndex } from '../rule-index.js';
 
@@ -58,8 +58,8 @@ export class SegmentProcessor {
   private readonly index: RuleIndex;
   private readonly candidates: number[] = [];
   private readonly stageMay: Array<(stage: number) => boolean>;
-  /** Per rule: its stages when the ordered stage may prune its events by join key (seq-prune.ts). */
-  private readonly prunable: Array<number[] | null>;
+  /** Per rule: its stage count when the ordered stage may prune its events by join key, else 0 (seq-prune.ts). */
+  private readonly prunable: number[];
   /**
    * Built on the first NDJSON block, not up front: with hundreds of rules its automaton takes a few
    * hundred milliseconds per thread, wasted on EVTX and other inputs it never reads.
@@ -85,7 +85,7 @@ export class SegmentProcessor {
     // A sequence's stages the index proved false for an event are not evaluated.
     const first = firstFilters(queries);
     this.stageMay = first.map((f) => (k: number) => this.index.mayMatch(f + k));
-    this.prunable = rules.map((r) => prunableStages(r.query));
+    this.prunable = rules.map((r) => prunableStageCount(r.query));
     this.prefilter = config.prefilter ? 'unbuilt' : undefined;
     this.ingested = config.ingested === 'none' ? { mode: 'none' } : { mode: 'event-time' };
   }

@@ -19,7 +19,7 @@ import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } f
 import { SegmentProcessor } from './process.js';
 import { huntRulePaths } from './rule-set.js';
 import { LineReader, SeqStore } from './seq-store.js';
-import { KeyPresence, prunableStages } from './seq-prune.js';
+import { KeyPresence, prunableStageCount } from './seq-prune.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface SequenceHit {
@@ -187,7 +187,7 @@ export async function runHunt(opts: HuntRunOptions): Promise<HuntStats> {
     segments.map((s) => s.file),
   );
   const bases = new LineBases(segments);
-  const presence = new KeyPresence(rules.map((r) => prunableStages(r.query)));
+  const presence = new KeyPresence(rules.map((r) => prunableStageCount(r.query)));
   // Hits are reported in input order (segment, then record) whatever thread read them first, so
   // the same event read twice (overlapping inputs) always keeps the same source; a segment's hits
   // go as soon as every earlier segment is read (their line counts give its file line numbers),

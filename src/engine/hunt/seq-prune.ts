@@ -25,11 +25,11 @@ import type { LineFilter } from './seq-store.js';
 const BITS = 22;
 const MASK = (1 << BITS) - 1;
 
-/** The positive stage indices of a sequence the pruning applies to, else null. */
-export function prunableStages(q: CompiledQuery): number[] | null {
-  if (q.kind !== 'sequence' || q.filter) return null;
-  if (q.stages.some((s) => s.missing)) return null;
-  return q.stages.map((_, i) => i);
+/** How many stages a sequence the pruning applies to has; 0 for any other query. */
+export function prunableStageCount(q: CompiledQuery): number {
+  if (q.kind !== 'sequence' || q.filter) return 0;
+  if (q.stages.some((s) => s.missing)) return 0;
+  return q.stages.length;
 }
 
 /** A 30-bit hash (FNV-1a over UTF-16 units): small integers stay unboxed in V8. */
@@ -46,7 +46,7 @@ export function keyHash(id: string): number {
 export function pruneEvent(
   rules: readonly number[],
   verdicts: ReadonlyArray<RuleVerdict | null>,
-  prunable: ReadonlyArray<number[] | null>,
+  prunable: ReadonlyArray<number>,
   triples: number[],
 ): string {
   let prefix = '';
@@ -76,8 +76,10 @@ export function pruneEvent(
 /** The main thread's view: which key hashes each stage of each prunable rule has seen. */
 export class KeyPresence implements LineFilter {
   private readonly maps: Array<Uint32Array[] | null>;
+  /** A text prefix's bytes, for `keep` (prefixes are ASCII). */
+  private scratch = new Uint8Array(256);
 
-  constructor(private readonly prunable: ReadonlyArray<number[] | null>) {
+  constructor(private readonly prunable: ReadonlyArray<number>) {
     // Bitmaps are made on a rule's first triple: most hunts feed few sequence rules.
     this.maps = prunable.map(() => null);
   }
@@ -90,7 +92,7 @@ export class KeyPresence implements LineFilter {
       if (!stages) continue;
       let m = this.maps[r];
       if (!m) {
-        m = stages.map(() => new Uint32Array(1 << (BITS - 5)));
+        m = Array.from({ length: stages }, () => new Uint32Array(1 << (BITS - 5)));
         this.maps[r] = m;
       }
       const h = triples[i + 2] & MASK;
@@ -115,27 +117,13 @@ export class KeyPresence implements LineFilter {
    */
   keep(line: string, end: number): boolean {
     if (end < 0) return true;
-    let i = 0;
-    while (i < end) {
-      let r = 0;
-      let c = line.charCodeAt(i);
-      while (c !== 46) {
-        r = r * 10 + (c - 48);
-        c = line.charCodeAt(++i);
-      }
-      let h = 0;
-      c = line.charCodeAt(++i);
-      while (c !== 44 && c !== 124) {
-        h = h * 10 + (c - 48);
-        c = line.charCodeAt(++i);
-      }
-      i++;
-      if (this.complete(r, h)) return true;
-    }
-    return false;
+    // The `|` too: the parser reads up to it.
+    if (this.scratch.length <= end) this.scratch = new Uint8Array(2 * end + 2);
+    for (let i = 0; i <= end; i++) this.scratch[i] = line.charCodeAt(i);
+    return this.keepBytes(this.scratch, 0, end);
   }
 
-  /** `keep` on the bytes of a prefix, `buf[from, end)` (`end` at its `|`). */
+  /** `keep` on the bytes of a prefix, `buf[from, end)`; `buf[end]` must be its `|`, where parsing stops. */
   keepBytes(buf: Uint8Array, from: number, end: number): boolean {
     let i = from;
     while (i < end) {

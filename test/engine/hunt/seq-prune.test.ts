@@ -202,7 +202,7 @@ describe('pruneEvent and KeyPresence', () => {
   });
 
   it('keeps an event only when every stage of its rule saw its key', () => {
-    const prunable = [[0, 1], null];
+    const prunable = [2, 0];
     const triples: number[] = [];
     const first = pruneEvent([0], [verdict(['k1', null])], prunable, triples);
     const lonely = pruneEvent([0], [verdict(['k2', null])], prunable, triples);
@@ -219,7 +219,7 @@ describe('pruneEvent and KeyPresence', () => {
   });
 
   it('never prunes events of rules it cannot reason about, nor until events', () => {
-    const prunable = [[0, 1], null];
+    const prunable = [2, 0];
     const triples: number[] = [];
     // A sample or missing-event rule (not prunable) beside a prunable one: no prefix.
     expect(pruneEvent([0, 1], [verdict(['k', null]), null], prunable, triples)).toBe('');
