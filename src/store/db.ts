@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HOST_RUNS_UPTO } from './events.js';
+import { HOST_RUNS_UPTO, SET_HOST_RUNS_UPTO } from './events.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
@@ -55,10 +55,7 @@ export function openDb(dir: string, options: OpenOptions = {}): Db {
           `INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs)
            SELECT host, ts, ts, seq, seq, zeroblob(4) FROM events WHERE host IS NOT NULL AND seq > ? ORDER BY seq`,
         ).run(from);
-      if (last !== upto?.value)
-        db.prepare(
-          'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-        ).run(HOST_RUNS_UPTO, last);
+      if (last !== upto?.value) db.prepare(SET_HOST_RUNS_UPTO).run(last);
       if (oldIndex) db.exec('DROP INDEX events_host');
     })();
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as

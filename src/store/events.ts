@@ -8,6 +8,9 @@ import type { Db } from './db.js';
 /** Counter: every event up to this seq has its host run written (EventStore.flushHosts). */
 export const HOST_RUNS_UPTO = 'host_runs_upto';
 
+/** Sets `HOST_RUNS_UPTO` (one parameter: the seq). */
+export const SET_HOST_RUNS_UPTO = `INSERT INTO counters (name, value) VALUES ('${HOST_RUNS_UPTO}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
+
 export interface NewEvent {
   id: string;
   index: string;
@@ -83,9 +86,7 @@ export class EventStore {
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       minSeq: db.prepare('SELECT min(seq) AS m FROM events'),
       insertRun: db.prepare('INSERT INTO host_runs (host, tmin, tmax, minseq, maxseq, seqs) VALUES (?, ?, ?, ?, ?, ?)'),
-      setRunsUpto: db.prepare(
-        `INSERT INTO counters (name, value) VALUES ('${HOST_RUNS_UPTO}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-      ),
+      setRunsUpto: db.prepare(SET_HOST_RUNS_UPTO),
       runsInTime: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ? AND tmax >= ? AND tmin <= ?'),
       runsAll: db.prepare('SELECT minseq, seqs FROM host_runs WHERE host = ?'),
       keysOf: db.prepare('SELECT seq, ts, ing, host FROM events WHERE seq IN (SELECT value FROM json_each(?))'),
