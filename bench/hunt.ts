@@ -12,6 +12,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, st
 import { join } from 'node:path';
 import { compileQuery } from '../src/eql/index.js';
 import { AnchorSearch } from '../src/engine/hunt/byte-search.js';
+import { counted } from '../src/engine/counted.js';
 import { generateProcessEvents } from './gen-ecs.js';
 import { report } from './report.js';
 
@@ -81,7 +82,7 @@ function records(stderr: string): number {
 /** The reading threads the hunt used, when fewer than asked (small inputs are read inline). */
 function used(stderr: string): string {
   const m = /, (\d+) threads?\)/.exec(stderr);
-  return m && Number(m[1]) !== THREADS ? `, ${m[1]} ${m[1] === '1' ? 'thread' : 'threads'} used` : '';
+  return m && Number(m[1]) !== THREADS ? `, ${counted(Number(m[1]), 'thread')} used` : '';
 }
 
 function alerts(stderr: string): string {
