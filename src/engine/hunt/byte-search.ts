@@ -10,6 +10,8 @@
  * patterns fold ASCII letters only; what folds to ASCII from outside ASCII is the caller's concern.
  */
 
+import type { SimdSearch, WalkTable } from './simd-search.js';
+
 /** Byte → byte with A–Z folded to a–z. */
 const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
 const IDENTITY = new Uint8Array(256).map((_, b) => b);
@@ -95,10 +97,14 @@ export class LiteralAutomaton {
   /** Tags reported on entering a state: `outs[outStart[s] .. outStart[s + 1])`. */
   private readonly outStart: Int32Array;
   private readonly outs: Int32Array;
+  private readonly maxLength: number;
+  /** The same table in WebAssembly memory, for `scanLoaded`. */
+  private wasm: { simd: SimdSearch; table: WalkTable } | undefined;
 
   constructor(patterns: ReadonlyArray<{ text: string; tag: number }>, caseInsensitive: boolean) {
     const fold = caseInsensitive ? FOLD : IDENTITY;
     const bytes = patterns.map((p) => asciiBytes(p.text, caseInsensitive));
+    this.maxLength = Math.max(1, ...bytes.map((p) => p.length));
     // Byte classes: one per byte the patterns use, 0 for every other byte.
     const classOf = new Uint8Array(256);
     let n = 1;
@@ -175,6 +181,42 @@ export class LiteralAutomaton {
       if (s < 0) return i;
     }
     return -1;
+  }
+
+  /** Copies the table into `simd`'s memory, for `scanLoaded` (before `simd` loads a block). */
+  useSimd(simd: SimdSearch): void {
+    this.wasm = { simd, table: simd.table(this.classes, this.delta) };
+  }
+
+  /**
+   * `scan` over [from, to) of the block `useSimd`'s searcher holds, the table walked in
+   * WebAssembly (it stops only at states with tags; JavaScript reports their tags).
+   */
+  scanLoaded(from: number, to: number, onTag: (tag: number) => boolean): boolean {
+    const { simd, table } = this.wasm as { simd: SimdSearch; table: WalkTable };
+    const { outStart, outs } = this;
+    const n = this.nClasses;
+    // Long ranges as two halves at once; the first runs on for the longest string's length less
+    // one, so a string that starts in it is whole in it and one starting later is in the second.
+    const over = this.maxLength - 1;
+    if (to - from >= 64 + 2 * over) {
+      const mid = (from + to - over) >> 1;
+      const hits = simd.walk2(table, from, mid, mid + over, to);
+      if (hits >= 0) {
+        for (let h = 0; h < hits; h++) {
+          const st = simd.walked(h) / n;
+          for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
+        }
+        return false;
+      }
+    }
+    let s = 0;
+    for (let i = simd.walk(table, 0, from, to); i >= 0; i = simd.walk(table, s, i + 1, to)) {
+      s = simd.walkState;
+      const st = s / n;
+      for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
+    }
+    return false;
   }
 
   /**

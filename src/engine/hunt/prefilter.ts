@@ -18,6 +18,7 @@
  */
 import type { LiteralGroup } from '../../eql/index.js';
 import { AnchorSearch, LiteralAutomaton } from './byte-search.js';
+import { SimdSearch, type Needle } from './simd-search.js';
 
 /** Words so common in ECS documents that they select nothing. */
 const COMMON = new Set([
@@ -55,10 +56,12 @@ function selectivity(g: LiteralGroup): number {
 
 export interface LinePrefilter {
   /**
-   * Calls `onLine(start, end)`, in order, for each line of `buf[from, to)` that might match (`end`
-   * excludes the newline and a carriage return before it). `from` must start a line.
+   * Calls `onLine(start, end, newlines)`, in order, for each line of `buf[from, to)` that might
+   * match (`end` excludes the newline and a carriage return before it; `newlines`: how many
+   * newlines `buf[from, start)` holds, for line numbers). `from` must start a line. Returns how
+   * many newlines `buf[from, to)` holds.
    */
-  scan(buf: Buffer, from: number, to: number, onLine: (start: number, end: number) => void): void;
+  scan(buf: Buffer, from: number, to: number, onLine: (start: number, end: number, newlines: number) => void): number;
   /** Literals used to find candidate lines, for logs and tests. */
   anchors: string[];
 }
@@ -66,6 +69,10 @@ export interface LinePrefilter {
 const KELVIN = Buffer.from('\u212a', 'utf8');
 const DOTTED_I = Buffer.from('\u0130', 'utf8');
 const ESCAPE_U = Buffer.from('\\u', 'latin1');
+/** What the hazard search looks for, by number: the `\\u` of an escape, the raw Kelvin sign, the raw 'İ'. */
+const HAZARDS = [ESCAPE_U, KELVIN, DOTTED_I];
+/** Anchors the vector search takes: each is one pass over the block, so a few. */
+const SIMD_ANCHORS = 8;
 /** `\uXXXX` escapes the literals already list in escaped form (`<`, `>`, `&`). */
 const LISTED_ESCAPES = new Set([0x3c, 0x3e, 0x26]);
 
@@ -94,8 +101,15 @@ class Prefilter implements LinePrefilter {
   /** Case-insensitive literals with `k` / `i`: the raw characters folding to them matter. */
   private readonly kelvin: boolean;
   private readonly dottedI: boolean;
+  /** The vector search, when this runtime has WebAssembly SIMD; it holds the block being scanned. */
+  private readonly simd: SimdSearch | undefined;
+  /** Each vector-searched anchor's next occurrence in the block being scanned. */
+  private anchorNext: Int32Array | undefined;
+  /** `\\u` for the vector search. */
+  private readonly escapeNeedle: Needle | undefined;
 
-  constructor(rules: LiteralGroup[][]) {
+  /** `useSimd`: WebAssembly SIMD where the runtime has it (false: the JavaScript searches only). */
+  constructor(rules: LiteralGroup[][], useSimd: boolean) {
     // Groups shared by rules (the same `cmd.exe`) are one tag.
     const tagOf = new Map<string, number>();
     const groups: LiteralGroup[] = [];
@@ -120,10 +134,28 @@ class Prefilter implements LinePrefilter {
       for (const v of best.values) anchors.add(v.toLowerCase());
     }
     this.anchors = [...anchors];
-    // Case-insensitive search for every anchor: a superset of the case-sensitive ones. The skip
-    // loop wins for a few long anchors; many or short ones leave it nothing to skip, and its
-    // comparisons grow with their number, so an automaton reads every byte once instead.
-    if (this.anchors.length <= 8 && Math.min(...this.anchors.map((a) => a.length)) >= 4) {
+    // Case-insensitive search for every anchor: a superset of the case-sensitive ones. The vector
+    // search (each anchor's next occurrence kept, the nearest taken) or, without WebAssembly SIMD,
+    // the skip loop wins for a few long anchors; many or short ones leave the skip loop nothing to
+    // skip and cost the vector search a pass each, so an automaton reads every byte once instead.
+    this.simd = useSimd ? SimdSearch.create() : undefined;
+    const simd = this.simd;
+    this.escapeNeedle = simd?.needle('\\u', false);
+    const shortest = Math.min(...this.anchors.map((a) => a.length));
+    if (simd && this.anchors.length <= SIMD_ANCHORS && shortest >= 2) {
+      const needles = this.anchors.map((a) => simd.needle(a, true));
+      // Each anchor's first occurrence at or after the last search (-2: not searched in this block).
+      const next = (this.anchorNext = new Int32Array(needles.length));
+      this.findAnchor = (_buf, from, to) => {
+        let best = -1;
+        for (let k = 0; k < needles.length; k++) {
+          let at = next[k];
+          if (at === -2 || (at >= 0 && at < from)) next[k] = at = simd.find(needles[k], from, to);
+          if (at >= 0 && (best < 0 || at < best)) best = at;
+        }
+        return best;
+      };
+    } else if (this.anchors.length <= 8 && shortest >= 4) {
       const skip = new AnchorSearch(this.anchors);
       this.findAnchor = (buf, from, to) => skip.find(buf, from, to);
     } else {
@@ -139,6 +171,10 @@ class Prefilter implements LinePrefilter {
     const csPatterns = patterns(false);
     this.ci = ciPatterns.length ? new LiteralAutomaton(ciPatterns, true) : undefined;
     this.cs = csPatterns.length ? new LiteralAutomaton(csPatterns, false) : undefined;
+    if (simd) {
+      this.ci?.useSimd(simd);
+      this.cs?.useSimd(simd);
+    }
     const needsOf: number[][] = groups.map(() => []);
     ruleTags.forEach((tags, r) => tags.forEach((t) => needsOf[t].push(r)));
     this.needsOf = needsOf.map((n) => Int32Array.from(n));
@@ -177,6 +213,10 @@ class Prefilter implements LinePrefilter {
       this.seenStamp.fill(0);
       this.needStamp.fill(0);
     }
+    if (this.simd) {
+      if (this.ci && this.ci.scanLoaded(s, e, this.onTag)) return true;
+      return this.cs !== undefined && this.csCanHelp() && this.cs.scanLoaded(s, e, this.onTag);
+    }
     if (this.ci && this.ci.scan(buf, s, e, this.onTag)) return true;
     // The second pass only helps a rule whose case-insensitive groups were all found.
     return this.cs !== undefined && this.csCanHelp() && this.cs.scan(buf, s, e, this.onTag);
@@ -194,12 +234,19 @@ class Prefilter implements LinePrefilter {
   private hazardLines(buf: Buffer, from: number, to: number): number[] {
     const starts: number[] = [];
     const add = (pos: number) => starts.push(Math.max(from, buf.lastIndexOf(10, pos) + 1));
-    const raw = (needle: Buffer) => {
-      for (let i = buf.indexOf(needle, from); i >= 0 && i < to; i = buf.indexOf(needle, i + 1)) add(i);
+    // The next occurrence of hazard `k` at or after `at` (`buf` ends at `to`). The raw characters
+    // start with bytes rare in logs, which the native search skips to; backslashes are common in
+    // Windows paths and stop it often, where the vector search does not slow down.
+    const next = (k: number, at: number) =>
+      k === 0 && this.escapeNeedle
+        ? (this.simd as SimdSearch).find(this.escapeNeedle, at, to)
+        : buf.indexOf(HAZARDS[k], at);
+    const raw = (k: number) => {
+      for (let i = next(k, from); i >= 0; i = next(k, i + 1)) add(i);
     };
-    if (this.kelvin) raw(KELVIN);
-    if (this.dottedI) raw(DOTTED_I);
-    for (let i = buf.indexOf(ESCAPE_U, from); i >= 0 && i + 5 < to; i = buf.indexOf(ESCAPE_U, i + 1)) {
+    if (this.kelvin) raw(1);
+    if (this.dottedI) raw(2);
+    for (let i = next(0, from); i >= 0 && i + 5 < to; i = next(0, i + 1)) {
       // `\\u` is an escaped backslash and a `u`: the escape is real after an even run of backslashes.
       let j = i - 1;
       while (j >= from && buf[j] === 92) j--;
@@ -219,9 +266,29 @@ class Prefilter implements LinePrefilter {
     return starts.filter((s, k) => k === 0 || s !== starts[k - 1]);
   }
 
-  scan(whole: Buffer, from: number, to: number, onLine: (start: number, end: number) => void): void {
+  scan(
+    whole: Buffer,
+    from: number,
+    to: number,
+    onLine: (start: number, end: number, newlines: number) => void,
+  ): number {
     // Native searches run to the end of their buffer: a view ending at `to` bounds them.
     const buf = to < whole.length ? whole.subarray(0, to) : whole;
+    const simd = this.simd;
+    if (simd) {
+      simd.load(buf, from, to);
+      this.anchorNext?.fill(-2);
+    }
+    // Newlines before the last line reported, counted up to `counted`.
+    let newlines = 0;
+    let counted = from;
+    const countTo = (at: number): number => {
+      if (simd) newlines += simd.count(10, counted, at);
+      else for (let i = buf.indexOf(10, counted); i >= 0 && i < at; i = buf.indexOf(10, i + 1)) newlines++;
+      counted = at;
+      return newlines;
+    };
+    const emit = (s: number, end: number) => onLine(s, end, countTo(s));
     const hazards = this.hazardLines(buf, from, to);
     let h = 0;
     /** The newline ending the line that holds `at` (or `to`). */
@@ -231,7 +298,7 @@ class Prefilter implements LinePrefilter {
     };
     /** A line's end without its newline and a carriage return before it. */
     const contentEnd = (s: number, e: number) => (e > s && buf[e - 1] === 13 ? e - 1 : e);
-    const emitHazard = (s: number) => onLine(s, contentEnd(s, newlineAfter(s)));
+    const emitHazard = (s: number) => emit(s, contentEnd(s, newlineAfter(s)));
     let p = from;
     while (p < to) {
       const a = this.findAnchor(buf, p, to);
@@ -242,11 +309,12 @@ class Prefilter implements LinePrefilter {
       const end = contentEnd(s, e);
       if (h < hazards.length && hazards[h] === s) {
         h++;
-        onLine(s, end);
-      } else if (this.lineNeeded(buf, s, end)) onLine(s, end);
+        emit(s, end);
+      } else if (this.lineNeeded(buf, s, end)) emit(s, end);
       p = e + 1;
     }
     while (h < hazards.length) emitHazard(hazards[h++]);
+    return countTo(to);
   }
 }
 
@@ -254,7 +322,10 @@ class Prefilter implements LinePrefilter {
  * Builds the prefilter for a set of queries, or undefined when some query has no literal
  * requirement (then every line may match and nothing can be skipped).
  */
-export function buildPrefilter(queries: Array<{ requiredLiterals: LiteralGroup[] }>): LinePrefilter | undefined {
+export function buildPrefilter(
+  queries: Array<{ requiredLiterals: LiteralGroup[] }>,
+  options: { simd?: boolean } = {},
+): LinePrefilter | undefined {
   if (queries.length === 0) return undefined;
   const rules: LiteralGroup[][] = [];
   for (const q of queries) {
@@ -262,5 +333,5 @@ export function buildPrefilter(queries: Array<{ requiredLiterals: LiteralGroup[]
     if (groups.length === 0) return undefined;
     rules.push(groups);
   }
-  return new Prefilter(rules);
+  return new Prefilter(rules, options.simd !== false);
 }

@@ -432,43 +432,25 @@ export class SegmentProcessor {
 
   /** Prefilter path: count lines, parse only the lines that might match. */
   private scanBlock(chunk: Buffer, from: number, to: number, file: string, chunkStart: number, lineNo: number): number {
-    let cursor = from;
-    let total = 0;
-    // Lines are counted with the native newline search, one call per line, never decoded.
-    const countTo = (p: number) => {
-      let i = cursor;
-      for (;;) {
-        const nl = chunk.indexOf(10, i);
-        if (nl < 0 || nl >= p) break;
-        lineNo++;
-        total++;
-        i = nl + 1;
-      }
-      cursor = Math.max(cursor, i);
-    };
     let parsed = 0;
-    (this.prefilter as LinePrefilter).scan(chunk, from, to, (s, e) => {
-      countTo(s);
+    // Lines are counted by the prefilter (newlines before each line it keeps, and in all), never decoded.
+    const newlines = (this.prefilter as LinePrefilter).scan(chunk, from, to, (s, e, before) => {
       parsed++;
       this.parseLine(
         chunk.toString('utf8', s, e),
         file,
-        lineNo + 1,
+        lineNo + before + 1,
         chunkStart + s,
         { id: 0, file, format: 'ecs', bytes: 0 },
         undefined,
       );
     });
-    countTo(to);
     // A last line without a newline is a line too.
-    if (to > cursor) {
-      lineNo++;
-      total++;
-    }
+    const total = newlines + (to > from && chunk[to - 1] !== 10 ? 1 : 0);
     this.batch.records += Math.max(0, total - parsed);
     this.batch.skipped += Math.max(0, total - parsed);
     this.scanned += total;
     this.scanKept += parsed;
-    return lineNo;
+    return lineNo + total;
   }
 }

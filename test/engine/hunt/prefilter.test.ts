@@ -2,7 +2,7 @@
  * The line prefilter keeps every line a rule can match, whichever way the JSON writer escaped it:
  * `\/` (PHP), `\u0026 \u003c \u003e` (Go's encoder), raw characters (most writers).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPrefilter } from '../../../src/engine/hunt/prefilter.js';
 import { compileQuery } from '../../../src/eql/index.js';
 
@@ -14,21 +14,37 @@ function phpJson(v: unknown): string {
   return JSON.stringify(v).replace(/\//g, '\\/');
 }
 
+/** The two searches: WebAssembly SIMD (the default where the runtime has it) and JavaScript. */
+let simd = true;
+
+/**
+ * Which lines the prefilter keeps; checks on the way that it counts newlines right: before each
+ * line it keeps and in all.
+ */
 function kept(query: string, lines: string[]): boolean[] {
-  const pre = buildPrefilter([compileQuery(query)]);
+  const pre = buildPrefilter([compileQuery(query)], { simd });
   if (!pre) throw new Error('no prefilter');
   const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
   const starts: number[] = [];
-  pre.scan(buf, 0, buf.length, (start) => starts.push(start));
-  let at = 0;
-  return lines.map((l) => {
-    const k = starts.includes(at);
-    at += Buffer.byteLength(l) + 1;
-    return k;
+  const lineStarts: number[] = [];
+  for (let at = 0, k = 0; k < lines.length; at += Buffer.byteLength(lines[k]) + 1, k++) lineStarts.push(at);
+  const total = pre.scan(buf, 0, buf.length, (start, end, newlines) => {
+    expect(lineStarts[newlines]).toBe(start);
+    expect(end).toBe(start + Buffer.byteLength(lines[newlines]));
+    starts.push(start);
   });
+  expect(total).toBe(lines.length);
+  return lineStarts.map((at) => starts.includes(at));
 }
 
-describe('line prefilter', () => {
+describe.each([
+  ['WebAssembly SIMD', true],
+  ['JavaScript', false],
+])('line prefilter (%s)', (_name, useSimd) => {
+  beforeAll(() => {
+    simd = useSimd;
+  });
+
   const query =
     'process where process.name : "cmd.exe" and process.command_line : ("*&cls&cls&cls&*", "*/?cMD<*", "*dir /s /b *echo*", "*a>b*")';
   const lines = [
