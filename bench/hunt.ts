@@ -12,6 +12,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, st
 import { join } from 'node:path';
 import { compileQuery } from '../src/eql/index.js';
 import { AnchorSearch } from '../src/engine/hunt/byte-search.js';
+import { SimdSearch } from '../src/engine/hunt/simd-search.js';
 import { counted } from '../src/engine/counted.js';
 import { generateProcessEvents } from './gen-ecs.js';
 import { report } from './report.js';
@@ -126,6 +127,21 @@ export function referencePoints(file: string): string[] {
     for (let i = anchor.find(buf, 0, buf.length); i >= 0; i = anchor.find(buf, i + 1, buf.length)) n++;
     return `${n.toLocaleString('en-US')} hits`;
   });
+  // The same search with WebAssembly SIMD, as eqlite's prefilter does it (block by block, as read).
+  const simd = SimdSearch.create();
+  const simdScan =
+    simd &&
+    best(() => {
+      const needle = simd.needle('cmd.exe', true);
+      const block = 4 << 20;
+      let n = 0;
+      for (let from = 0; from < buf.length; from += block) {
+        const to = Math.min(buf.length, from + block);
+        simd.load(buf, from, to);
+        for (let i = simd.find(needle, from, to); i >= 0; i = simd.find(needle, i + 1, to)) n++;
+      }
+      return `${n.toLocaleString('en-US')} hits`;
+    });
   const prefilter = best(() => {
     let kept = 0;
     let matched = 0;
@@ -140,7 +156,8 @@ export function referencePoints(file: string): string[] {
   return [
     `reference points, one core, ${mb.toFixed(0)} MB file in memory:`,
     `  JSON.parse of every line: ${rate(parse)}`,
-    `  case-insensitive scan for cmd.exe: ${rate(scan)}`,
+    `  case-insensitive scan for cmd.exe, JavaScript skip loop: ${rate(scan)}`,
+    ...(simdScan ? [`  case-insensitive scan for cmd.exe, WebAssembly SIMD: ${rate(simdScan)}`] : []),
     `  hand-written cmd.exe line prefilter + JSON.parse + the founding rule: ${rate(prefilter)}`,
   ];
 }
