@@ -65,6 +65,8 @@ export class SegmentProcessor {
    * hundred milliseconds per thread, wasted on EVTX and other inputs it never reads.
    */
   private prefilter: LinePrefilter | undefined | 'unbuilt';
+  /** The NDJSON read buffer, reused from segment to segment. */
+  private readBuffer: Buffer | undefined;
   /** Lines the prefilter has looked at and kept, to see whether it pays (`scanPays`). */
   private scanned = 0;
   private scanKept = 0;
@@ -304,7 +306,8 @@ export class SegmentProcessor {
       }
       // The unfinished last line of a block is moved to the front of the buffer and the next block
       // read after it (no concatenation of whole blocks); a line longer than a block grows the buffer.
-      let buf = Buffer.allocUnsafe(2 * BLOCK);
+      // The buffer is kept for the next segment: a fresh one is fresh pages, each faulted in by the read.
+      let buf = (this.readBuffer ??= Buffer.allocUnsafe(2 * BLOCK));
       let carryLen = 0;
       for (;;) {
         if (pos - carryLen >= end) break;
@@ -312,6 +315,7 @@ export class SegmentProcessor {
           const bigger = Buffer.allocUnsafe(carryLen + 2 * BLOCK);
           buf.copy(bigger, 0, 0, carryLen);
           buf = bigger;
+          this.readBuffer = bigger;
         }
         const n = readSync(fd, buf, carryLen, BLOCK, pos);
         const eof = n === 0;
