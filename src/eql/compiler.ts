@@ -31,6 +31,12 @@ export interface FieldLeaf {
   /** Strings a matching value must contain (case-folded when `ci`), for line prefiltering. */
   literals?: { values: string[]; ci: boolean };
   /**
+   * For a wildcard list: each pattern's literal parts, each part in its spellings (case-folded
+   * when `literals.ci`). A matching value holds every part of one of the patterns, where
+   * `literals` keeps only the best part of each.
+   */
+  parts?: string[][][];
+  /**
    * The leaf holds only for a value equal to one of these (case-folded with `foldCase` when `ci`):
    * exact string leaves on keyword/text fields. Engines index rules on it to skip rules that
    * cannot match an event.
@@ -306,6 +312,16 @@ function wildcardLiterals(patterns: string[], luceneEscapes: boolean): string[] 
   return [...out];
 }
 
+/** Every literal part of each pattern (see `FieldLeaf.parts`); the same parts as `wildcardLiterals` chooses from. */
+function wildcardParts(patterns: string[]): string[][][] {
+  return patterns.map((p) =>
+    p
+      .split(/[*?]/)
+      .map(literalOf)
+      .filter((l): l is string[] => l !== undefined),
+  );
+}
+
 /** Adds per-alternative tests to a list leaf, so explain can say which pattern matched. */
 function withAlternatives(c: Cond, items: string[], one: (item: string) => Cond): Cond {
   if (c.k !== 'leaf' || items.length < 2) return c;
@@ -369,7 +385,9 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
   }
   const test = compileWildcardList(patterns, ci);
   const lits = wildcardLiterals(ci ? patterns.map(foldCase) : patterns, false);
-  return stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
+  const c = stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
+  if (lits && c.k === 'leaf') c.leaf.parts = wildcardParts(ci ? patterns.map(foldCase) : patterns);
+  return c;
 }
 
 /** `startsWith`/`endsWith`/`stringContains`/`cidrMatch` on a field with constants become Lucene queries. */

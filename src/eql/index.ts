@@ -6,7 +6,7 @@
  *   q.filter!(doc) // true / false
  */
 export { compileQuery, defaultSchema, requiredLiterals } from './query.js';
-export type { CompileOptions, CompiledQuery, CompiledStage, KeySpec, LiteralGroup } from './query.js';
+export type { CompileOptions, CompiledQuery, CompiledStage, KeySpec, LiteralGroup, LiteralNeed } from './query.js';
 export { parse } from './parser.js';
 export type * from './ast.js';
 export { EqlError, type EqlErrorKind, type SourcePos, type SourceSpan } from './errors.js';

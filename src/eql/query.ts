@@ -76,12 +76,24 @@ export interface CompiledQuery {
    * text contains one of the group's strings (`ci`: compare case-folded). Empty = no constraint.
    */
   readonly requiredLiterals: LiteralGroup[];
+  /**
+   * The same requirement kept in the query's shape, and finer: every literal part of a wildcard
+   * pattern rather than its best one, branches of a disjunction kept apart. Undefined = no
+   * constraint. A document's raw text satisfies it whenever the document matches.
+   */
+  readonly literalNeed: LiteralNeed | undefined;
 }
 
 export interface LiteralGroup {
   values: string[];
   ci: boolean;
 }
+
+/** Text a matching document's raw form must hold: one of some strings, all of several needs, or any. */
+export type LiteralNeed =
+  | { k: 'text'; values: string[]; ci: boolean }
+  | { k: 'all'; items: LiteralNeed[] }
+  | { k: 'any'; items: LiteralNeed[] };
 
 const defaultSchemaCache: { schema?: Schema } = {};
 
@@ -292,6 +304,7 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
     fields: [...fields],
     matchesAny,
     requiredLiterals: requiredLiterals(cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond)),
+    literalNeed: literalNeed(cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond)),
   };
 }
 
@@ -342,6 +355,41 @@ export function requiredLiterals(conds: Cond[]): LiteralGroup[] {
     }
   };
   return orGroups(conds.map(of));
+}
+
+/**
+ * `requiredLiterals` in the conditions' shape: a conjunction needs each child's need (those it
+ * has), a disjunction one of its branches' (none when a branch has none); negations and scripts
+ * need nothing. Several conditions (sequence stages) combine like a disjunction.
+ */
+export function literalNeed(conds: Cond[]): LiteralNeed | undefined {
+  const of = (c: Cond): LiteralNeed | undefined => {
+    switch (c.k) {
+      case 'leaf': {
+        const { literals, parts } = c.leaf;
+        if (!literals || literals.values.length === 0) return undefined;
+        if (!parts) return { k: 'text', values: literals.values, ci: literals.ci };
+        return any(parts.map((p) => all(p.map((values) => ({ k: 'text', values, ci: literals.ci })))));
+      }
+      case 'and':
+        return all(c.items.map(of).filter((n): n is LiteralNeed => n !== undefined));
+      case 'or':
+        return any(c.items.map(of));
+      default:
+        return undefined;
+    }
+  };
+  return any(conds.map(of));
+}
+
+function all(items: LiteralNeed[]): LiteralNeed | undefined {
+  return items.length === 0 ? undefined : items.length === 1 ? items[0] : { k: 'all', items };
+}
+
+function any(items: Array<LiteralNeed | undefined>): LiteralNeed | undefined {
+  // A branch needing nothing makes the disjunction need nothing.
+  if (items.length === 0 || !items.every((n): n is LiteralNeed => n !== undefined)) return undefined;
+  return items.length === 1 ? items[0] : { k: 'any', items };
 }
 
 function orGroups(branches: LiteralGroup[][]): LiteralGroup[] {

@@ -5,55 +5,13 @@
  * over the integrations' expected ECS documents and over events built from each rule's own exact
  * values (so that many rules do match and a wrong skip would show).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { queryFilters, RuleIndex } from '../../src/engine/rule-index.js';
 import { cacheDocument, compileQuery, releaseDocument, type Cond } from '../../src/eql/index.js';
 import { compileCond } from '../../src/eql/compiler.js';
 import { loadRules, prepareRules } from '../../src/rules/index.js';
-
-const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
-const WINDOWS_RULES = join(SHARED, 'rules', 'elastic', 'rules', 'windows');
-const INTEGRATIONS = join(SHARED, 'fixtures', 'integrations');
-
-function expectedDocs(dir: string, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) expectedDocs(p, out);
-    else if (e.name.endsWith('-expected.json')) {
-      const j = JSON.parse(readFileSync(p, 'utf8')) as { expected?: Record<string, unknown>[] };
-      out.push(...(j.expected ?? []));
-    }
-  }
-  return out;
-}
-
-/** Sets a dotted path in a nested document (arrays are not created: one value per field). */
-function put(doc: Record<string, unknown>, path: string, value: string): void {
-  const parts = path.split('.');
-  let o = doc;
-  for (const p of parts.slice(0, -1)) {
-    const next = o[p];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) o[p] = {};
-    o = o[p] as Record<string, unknown>;
-  }
-  o[parts[parts.length - 1]] = value;
-}
-
-/** One event per filter, holding a value of every exact leaf of the filter (upper-cased where case is folded). */
-function eventsFromLeaves(c: Cond, pick: number): Record<string, unknown> {
-  const doc: Record<string, unknown> = {};
-  const visit = (x: Cond): void => {
-    if (x.k === 'leaf' && x.leaf.exact) {
-      const vs = x.leaf.exact.values;
-      const v = vs[pick % vs.length];
-      put(doc, x.leaf.def.sourcePath, x.leaf.exact.ci ? v.toUpperCase() : v);
-    } else if (x.k === 'and' || x.k === 'or') x.items.forEach(visit);
-  };
-  visit(c);
-  return doc;
-}
+import { eventsFromLeaves, expectedDocs, INTEGRATIONS, WINDOWS_RULES } from '../helpers/corpus.js';
 
 describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   it('never leaves out a rule whose condition holds (Windows corpus rules, fixture and synthesised events)', () => {

@@ -16,7 +16,7 @@
  *   holds that letter.
  * Malformed lines that are skipped are not reported (they are counted as records).
  */
-import type { LiteralGroup } from '../../eql/index.js';
+import type { LiteralGroup, LiteralNeed } from '../../eql/index.js';
 import { AnchorSearch, LiteralAutomaton } from './byte-search.js';
 import { SimdSearch, type Needle } from './simd-search.js';
 
@@ -98,6 +98,13 @@ class Prefilter implements LinePrefilter {
   private readonly needStamp: Int32Array;
   private readonly seenStamp: Int32Array;
   private stamp = 0;
+  /**
+   * For each rule: its literal need, finer than its groups (every part of a wildcard pattern, each
+   * branch of a disjunction apart), judged on a line once the groups are all there.
+   */
+  private readonly needs: Array<(() => boolean) | undefined>;
+  /** The rules whose groups a line holds, whose needs are judged when it has been read. */
+  private readonly candidates: number[] = [];
   /** Case-insensitive literals with `k` / `i`: the raw characters folding to them matter. */
   private readonly kelvin: boolean;
   private readonly dottedI: boolean;
@@ -109,25 +116,32 @@ class Prefilter implements LinePrefilter {
   private readonly escapeNeedle: Needle | undefined;
 
   /** `useSimd`: WebAssembly SIMD where the runtime has it (false: the JavaScript searches only). */
-  constructor(rules: LiteralGroup[][], useSimd: boolean) {
-    // Groups shared by rules (the same `cmd.exe`) are one tag.
+  constructor(rules: LiteralGroup[][], needs: Array<LiteralNeed | undefined>, useSimd: boolean) {
+    // Groups shared by rules (the same `cmd.exe`) are one tag, and so are the needs' strings.
     const tagOf = new Map<string, number>();
     const groups: LiteralGroup[] = [];
-    const ruleTags: number[][] = rules.map((gs) => {
-      const tags = new Set<number>();
-      for (const g of gs) {
-        const values = g.ci ? g.values.map((v) => v.toLowerCase()) : g.values;
-        const key = `${g.ci ? 'i' : 's'}\u0000${[...new Set(values)].sort().join('\u0000')}`;
-        let t = tagOf.get(key);
-        if (t === undefined) {
-          t = groups.length;
-          tagOf.set(key, t);
-          groups.push({ values, ci: g.ci });
-        }
-        tags.add(t);
+    const tag = (g: LiteralGroup): number => {
+      const values = g.ci ? g.values.map((v) => v.toLowerCase()) : g.values;
+      const key = `${g.ci ? 'i' : 's'}\u0000${[...new Set(values)].sort().join('\u0000')}`;
+      let t = tagOf.get(key);
+      if (t === undefined) {
+        t = groups.length;
+        tagOf.set(key, t);
+        groups.push({ values, ci: g.ci });
       }
-      return [...tags];
-    });
+      return t;
+    };
+    const ruleTags: number[][] = rules.map((gs) => [...new Set(gs.map(tag))]);
+    // A need is judged on the tags seen on the line (stamped with the line's stamp).
+    const judge = (n: LiteralNeed): (() => boolean) => {
+      if (n.k === 'text') {
+        const t = tag(n);
+        return () => this.seenStamp[t] === this.stamp;
+      }
+      const items = n.items.map(judge);
+      return n.k === 'all' ? () => items.every((f) => f()) : () => items.some((f) => f());
+    };
+    this.needs = needs.map((n) => n && judge(n));
     const anchors = new Set<string>();
     for (const gs of rules) {
       const best = gs.reduce((a, b) => (selectivity(b) > selectivity(a) ? b : a));
@@ -188,7 +202,10 @@ class Prefilter implements LinePrefilter {
     this.dottedI = ciText.includes('i');
   }
 
-  /** Marks a group found on the current line; true once some rule has all its groups. */
+  /**
+   * Marks a tag found on the current line; true once some rule without a finer need has all its
+   * groups (the others become candidates, judged when the line has been read).
+   */
   private readonly onTag = (tag: number): boolean => {
     const stamp = this.stamp;
     if (this.seenStamp[tag] === stamp) return false;
@@ -200,7 +217,10 @@ class Prefilter implements LinePrefilter {
         this.needStamp[r] = stamp;
         this.needCount[r] = 0;
       }
-      if (++this.needCount[r] === this.needSize[r]) return true;
+      if (++this.needCount[r] === this.needSize[r]) {
+        if (this.needs[r] === undefined) return true;
+        this.candidates.push(r);
+      }
     }
     return false;
   };
@@ -213,13 +233,14 @@ class Prefilter implements LinePrefilter {
       this.seenStamp.fill(0);
       this.needStamp.fill(0);
     }
-    if (this.simd) {
-      if (this.ci && this.ci.scanLoaded(s, e, this.onTag)) return true;
-      return this.cs !== undefined && this.csCanHelp() && this.cs.scanLoaded(s, e, this.onTag);
-    }
-    if (this.ci && this.ci.scan(buf, s, e, this.onTag)) return true;
+    this.candidates.length = 0;
+    const { ci, cs, simd } = this;
+    if (ci && (simd ? ci.scanLoaded(s, e, this.onTag) : ci.scan(buf, s, e, this.onTag))) return true;
     // The second pass only helps a rule whose case-insensitive groups were all found.
-    return this.cs !== undefined && this.csCanHelp() && this.cs.scan(buf, s, e, this.onTag);
+    if (cs && this.csCanHelp() && (simd ? cs.scanLoaded(s, e, this.onTag) : cs.scan(buf, s, e, this.onTag)))
+      return true;
+    for (const r of this.candidates) if ((this.needs[r] as () => boolean)()) return true;
+    return false;
   }
 
   private csCanHelp(): boolean {
@@ -323,7 +344,7 @@ class Prefilter implements LinePrefilter {
  * requirement (then every line may match and nothing can be skipped).
  */
 export function buildPrefilter(
-  queries: Array<{ requiredLiterals: LiteralGroup[] }>,
+  queries: Array<{ requiredLiterals: LiteralGroup[]; literalNeed?: LiteralNeed }>,
   options: { simd?: boolean } = {},
 ): LinePrefilter | undefined {
   if (queries.length === 0) return undefined;
@@ -333,5 +354,9 @@ export function buildPrefilter(
     if (groups.length === 0) return undefined;
     rules.push(groups);
   }
-  return new Prefilter(rules, options.simd !== false);
+  return new Prefilter(
+    rules,
+    queries.map((q) => q.literalNeed),
+    options.simd !== false,
+  );
 }

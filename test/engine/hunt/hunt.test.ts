@@ -150,7 +150,8 @@ describe('the line prefilter never changes results', () => {
 
   it('stands aside when most lines hold the literals, so it costs nothing where it skips nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eqlite-pre-'));
-    // 5 MB of lines that all hold `cmd.exe` and a suspicious fragment (kept, parsed, no match),
+    // 5 MB of lines that hold every literal of a branch of the query (`cmd.exe`, `echo` and a
+    // `wscript.exe` parent; kept, parsed, no match: the process ends, `start` is only in a note),
     // then lines with no literal, which a prefilter still running would skip.
     const pad = 'x'.repeat(150);
     const kept = (i: number) =>
@@ -158,9 +159,10 @@ describe('the line prefilter never changes results', () => {
         '@timestamp': '2026-01-01T00:00:00Z',
         n: i,
         pad,
-        event: { category: 'process', type: 'start' },
+        note: 'start',
+        event: { category: 'process', type: 'end' },
         host: { os: { type: 'windows' } },
-        process: { name: 'cmd.exe', args: 'echo' },
+        process: { name: 'cmd.exe', args: 'echo', parent: { name: 'wscript.exe' } },
       });
     const plain = (i: number) => JSON.stringify({ '@timestamp': '2026-01-01T00:00:00Z', n: i, pad });
     const lines = [

@@ -79,6 +79,31 @@ describe.each([
     });
   }
 
+  it('needs every literal part of some pattern, and each branch of a disjunction whole', () => {
+    const q =
+      'process where process.name : "cmd.exe" and (process.command_line : ("*echo*wscript*", "*copy /b *ping*") or ' +
+      '(process.args : "type" and process.parent.name : "explorer.exe"))';
+    const compiled = compileQuery(q);
+    const doc = (cl: string, args: string, parent: string) =>
+      JSON.stringify({
+        event: { category: 'process' },
+        process: { name: 'cmd.exe', command_line: cl, args, parent: { name: parent } },
+      });
+    const lines = [
+      doc('cmd /c echo x | wscript y', 'a', 'b'),
+      // The best part of a pattern without its other part: no pattern can match.
+      doc('cmd /c wscript y', 'a', 'b'),
+      doc('cmd /c ping -n 1 host', 'a', 'b'),
+      doc('cmd /c copy /b a b & ping -n 1 host', 'a', 'b'),
+      // One branch's literal without the rest of that branch.
+      doc('cmd /c dir', 'type', 'svchost.exe'),
+      doc('cmd /c dir', 'type', 'explorer.exe'),
+    ];
+    const matches = lines.map((l) => compiled.filter!(JSON.parse(l) as Record<string, unknown>));
+    expect(matches).toEqual([true, false, false, true, false, true]);
+    expect(kept(q, lines)).toEqual(matches);
+  });
+
   it('folds case as the rules do: the Kelvin sign meets k, in the anchor and in other groups', () => {
     const q = 'process where process.name : "kworker.exe" and process.command_line : ("*pack*", "*kill*")';
     const doc = (name: string, cl: string) =>
