@@ -2,9 +2,13 @@
  * Skipping lines that cannot match. Every EQL query knows literals a matching event must contain
  * (`CompiledQuery.requiredLiterals`: for each group, one of its strings). For ECS NDJSON, whose
  * lines carry field values verbatim, a line needs parsing only if, for some rule, it contains a
- * string of each of that rule's groups. The scan works on the bytes as read, never decoding them:
- * a skip loop finds each rule's most selective group (the anchors) in the block, and only the lines
- * around a hit are read in full, once, by an automaton holding every group of every rule.
+ * string of each of that rule's groups, and then its finer need (`CompiledQuery.literalNeed`:
+ * every part of a wildcard pattern, each branch of a disjunction whole). The scan works on the
+ * bytes as read, never decoding them: a search finds each rule's most selective group (the
+ * anchors) in the block, and only the lines around a hit are read in full, once, by an automaton
+ * holding every string of every rule. With WebAssembly SIMD (`simd-search.ts`) the anchors, the
+ * `\u` escapes and the newlines are found 16 bytes at a step and the automaton runs as two
+ * interleaved chains; without it, JavaScript does the same work byte by byte.
  *
  * The result never changes: a line is skipped only when no rule could match it (the tests prove it
  * against `--no-prefilter`). The literals are printable ASCII without `"` and `\`, and carry the
