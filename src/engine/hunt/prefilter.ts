@@ -68,6 +68,8 @@ export interface LinePrefilter {
   scan(buf: Buffer, from: number, to: number, onLine: (start: number, end: number, newlines: number) => void): number;
   /** Literals used to find candidate lines, for logs and tests. */
   anchors: string[];
+  /** Whether rules' finer needs are still judged (dropped when they turn few lines away), for tests. */
+  readonly judgesNeeds: boolean;
 }
 
 const KELVIN = Buffer.from('\u212a', 'utf8');
@@ -75,6 +77,8 @@ const DOTTED_I = Buffer.from('\u0130', 'utf8');
 const ESCAPE_U = Buffer.from('\\u', 'latin1');
 /** What the hazard search looks for, by number: the `\\u` of an escape, the raw Kelvin sign, the raw 'İ'. */
 const HAZARDS = [ESCAPE_U, KELVIN, DOTTED_I];
+/** Lines with needs judged after which needs that turn away under a tenth of them are dropped. */
+const NEED_TRIAL = 2000;
 /** Anchors the vector search takes: each is one pass over the block, so a few. */
 const SIMD_ANCHORS = 8;
 /** `\uXXXX` escapes the literals already list in escaped form (`<`, `>`, `&`). */
@@ -109,6 +113,13 @@ class Prefilter implements LinePrefilter {
   private readonly needs: Array<(() => boolean) | undefined>;
   /** The rules whose groups a line holds, whose needs are judged when it has been read. */
   private readonly candidates: number[] = [];
+  /** Whether needs are judged; the lines where they were, and those they turned away. */
+  private useNeeds = true;
+  get judgesNeeds(): boolean {
+    return this.useNeeds;
+  }
+  private needLines = 0;
+  private needRejects = 0;
   /** Case-insensitive literals with `k` / `i`: the raw characters folding to them matter. */
   private readonly kelvin: boolean;
   private readonly dottedI: boolean;
@@ -145,7 +156,11 @@ class Prefilter implements LinePrefilter {
       const items = n.items.map(judge);
       return n.k === 'all' ? () => items.every((f) => f()) : () => items.some((f) => f());
     };
-    this.needs = needs.map((n) => n && judge(n));
+    // A need that is only a conjunction of the rule's own groups says nothing more: left out, so
+    // the rule ends the line's scan as soon as its groups are there.
+    const adds = (n: LiteralNeed, r: number): boolean =>
+      n.k === 'text' ? !ruleTags[r].includes(tag(n)) : n.k === 'any' || n.items.some((m) => adds(m, r));
+    this.needs = needs.map((n, r) => (n && adds(n, r) ? judge(n) : undefined));
     const anchors = new Set<string>();
     for (const gs of rules) {
       const best = gs.reduce((a, b) => (selectivity(b) > selectivity(a) ? b : a));
@@ -207,8 +222,8 @@ class Prefilter implements LinePrefilter {
   }
 
   /**
-   * Marks a tag found on the current line; true once some rule without a finer need has all its
-   * groups (the others become candidates, judged when the line has been read).
+   * Marks a tag found on the current line; true once some rule has all its groups and its finer
+   * need holds (a rule whose need does not hold yet is judged again when the line has been read).
    */
   private readonly onTag = (tag: number): boolean => {
     const stamp = this.stamp;
@@ -222,7 +237,9 @@ class Prefilter implements LinePrefilter {
         this.needCount[r] = 0;
       }
       if (++this.needCount[r] === this.needSize[r]) {
-        if (this.needs[r] === undefined) return true;
+        // Judged now (what the line held so far may do), and again at its end if not yet.
+        const need = this.needs[r];
+        if (need === undefined || !this.useNeeds || need()) return true;
         this.candidates.push(r);
       }
     }
@@ -238,6 +255,18 @@ class Prefilter implements LinePrefilter {
       this.needStamp.fill(0);
     }
     this.candidates.length = 0;
+    const kept = this.scanLine(buf, s, e);
+    if (this.candidates.length > 0 && this.useNeeds) {
+      // Needs are worth judging where they turn lines away; where some rule keeps nearly every
+      // line anyway (hundreds of rules), judging tens of them a line only costs.
+      this.needLines++;
+      if (!kept) this.needRejects++;
+      if (this.needLines === NEED_TRIAL && this.needRejects < NEED_TRIAL / 10) this.useNeeds = false;
+    }
+    return kept;
+  }
+
+  private scanLine(buf: Buffer, s: number, e: number): boolean {
     const { ci, cs, simd } = this;
     if (ci && (simd ? ci.scanLoaded(s, e, this.onTag) : ci.scan(buf, s, e, this.onTag))) return true;
     // The second pass only helps a rule whose case-insensitive groups were all found.

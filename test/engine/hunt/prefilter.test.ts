@@ -104,6 +104,30 @@ describe.each([
     expect(kept(q, lines)).toEqual(matches);
   });
 
+  it('stops judging finer needs where they turn no line away, and keeps judging where they do', () => {
+    const fine = compileQuery('process where process.command_line : ("*echo*wscript*", "*copy /b *ping*")');
+    const coarse = compileQuery('process where process.command_line : "*zzz*"');
+    const line = (cl: string) => JSON.stringify({ event: { category: 'process' }, process: { command_line: cl } });
+    // `wscript` without `echo`: the first rule's need turns the line away, the second rule's
+    // literal, later on the line, keeps it.
+    const keptByOther = Buffer.from(Array.from({ length: 3000 }, () => line('run wscript zzz')).join('\n') + '\n');
+    const both = buildPrefilter([fine, coarse], { simd });
+    let kept = 0;
+    both!.scan(keptByOther, 0, keptByOther.length, () => {
+      kept++;
+    });
+    expect(kept).toBe(3000);
+    expect(both!.judgesNeeds).toBe(false);
+    // Alone, the first rule's need turns every such line away, and stays judged.
+    const alone = buildPrefilter([fine], { simd });
+    let keptAlone = 0;
+    alone!.scan(keptByOther, 0, keptByOther.length, () => {
+      keptAlone++;
+    });
+    expect(keptAlone).toBe(0);
+    expect(alone!.judgesNeeds).toBe(true);
+  });
+
   it('folds case as the rules do: the Kelvin sign meets k, in the anchor and in other groups', () => {
     const q = 'process where process.name : "kworker.exe" and process.command_line : ("*pack*", "*kill*")';
     const doc = (name: string, cl: string) =>
