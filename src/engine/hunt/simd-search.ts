@@ -1,8 +1,10 @@
 /**
- * Finding ASCII strings and counting a byte in a block of bytes, 16 bytes at a step, with
- * WebAssembly SIMD. The line prefilter's anchors and newline counts are native-speed work that
- * JavaScript can only do byte by byte (a Horspool skip loop is a chain of dependent loads); the
- * native `Buffer.indexOf` has no case-insensitive form.
+ * The line prefilter's byte work in WebAssembly: finding strings and counting a byte in a block,
+ * 16 bytes at a step (SIMD), and walking a `LiteralAutomaton`'s table over a line. The anchors and
+ * newline counts are native-speed work that JavaScript can only do byte by byte (a Horspool skip
+ * loop is a chain of dependent loads), and the native `Buffer.indexOf` has no case-insensitive
+ * form; the table walk runs as two interleaved chains, which JavaScript's bounds checks made no
+ * faster there.
  *
  * The search is Muła's "generic SIMD" filter: two bytes of the needle, compared at their offsets
  * in 16 candidate positions at once, pick the few positions worth comparing in full. For a letter,
