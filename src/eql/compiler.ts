@@ -295,24 +295,7 @@ function literalsOf(values: string[]): string[] | undefined {
   return [...out];
 }
 
-function wildcardLiterals(patterns: string[], luceneEscapes: boolean): string[] | undefined {
-  const out = new Set<string>();
-  for (const p of patterns) {
-    if (luceneEscapes && p.includes('\\')) return undefined;
-    // The pattern's literal parts: the best one that has a literal.
-    let best: string[] | undefined;
-    for (const part of p.split(/[*?]/)) {
-      const l = literalOf(part);
-      if (l && (!best || l.length < best.length || (l.length === best.length && l[0].length > best[0].length)))
-        best = l;
-    }
-    if (best === undefined) return undefined;
-    for (const x of best) out.add(x);
-  }
-  return [...out];
-}
-
-/** Every literal part of each pattern (see `FieldLeaf.parts`); the same parts as `wildcardLiterals` chooses from. */
+/** Every literal part of each pattern (see `FieldLeaf.parts`), each in its spellings. */
 function wildcardParts(patterns: string[]): string[][][] {
   return patterns.map((p) =>
     p
@@ -320,6 +303,22 @@ function wildcardParts(patterns: string[]): string[][][] {
       .map(literalOf)
       .filter((l): l is string[] => l !== undefined),
   );
+}
+
+/**
+ * One part per pattern, the best (fewest spellings, then longest), all pooled: a matching value
+ * holds one of them. Undefined when some pattern has no literal part.
+ */
+function wildcardLiterals(parts: string[][][]): string[] | undefined {
+  const out = new Set<string>();
+  for (const ps of parts) {
+    let best: string[] | undefined;
+    for (const l of ps)
+      if (!best || l.length < best.length || (l.length === best.length && l[0].length > best[0].length)) best = l;
+    if (best === undefined) return undefined;
+    for (const x of best) out.add(x);
+  }
+  return [...out];
 }
 
 /** Adds per-alternative tests to a list leaf, so explain can say which pattern matched. */
@@ -384,9 +383,10 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
     );
   }
   const test = compileWildcardList(patterns, ci);
-  const lits = wildcardLiterals(ci ? patterns.map(foldCase) : patterns, false);
+  const parts = wildcardParts(ci ? patterns.map(foldCase) : patterns);
+  const lits = wildcardLiterals(parts);
   const c = stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
-  if (lits && c.k === 'leaf') c.leaf.parts = wildcardParts(ci ? patterns.map(foldCase) : patterns);
+  if (lits && c.k === 'leaf') c.leaf.parts = parts;
   return c;
 }
 

@@ -286,6 +286,8 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
         for (const p of preds) if (p(doc)) return true;
         return false;
       };
+  // The conditions a document matching the query meets one of: the filter, or a stage that is not a missing event.
+  const matching = cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond);
 
   return {
     text,
@@ -303,8 +305,8 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
     categories,
     fields: [...fields],
     matchesAny,
-    requiredLiterals: requiredLiterals(cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond)),
-    literalNeed: literalNeed(cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond)),
+    requiredLiterals: requiredLiterals(matching),
+    literalNeed: literalNeed(matching),
   };
 }
 
