@@ -75,8 +75,6 @@ export interface LinePrefilter {
 const KELVIN = Buffer.from('\u212a', 'utf8');
 const DOTTED_I = Buffer.from('\u0130', 'utf8');
 const ESCAPE_U = Buffer.from('\\u', 'latin1');
-/** What the hazard search looks for, by number: the `\\u` of an escape, the raw Kelvin sign, the raw 'İ'. */
-const HAZARDS = [ESCAPE_U, KELVIN, DOTTED_I];
 /** Lines with needs judged after which needs that turn away under a tenth of them are dropped. */
 const NEED_TRIAL = 2000;
 /** Anchors the vector search takes: each is one pass over the block, so a few. */
@@ -288,19 +286,18 @@ class Prefilter implements LinePrefilter {
   private hazardLines(buf: Buffer, from: number, to: number): number[] {
     const starts: number[] = [];
     const add = (pos: number) => starts.push(Math.max(from, buf.lastIndexOf(10, pos) + 1));
-    // The next occurrence of hazard `k` at or after `at` (`buf` ends at `to`). The raw characters
-    // start with bytes rare in logs, which the native search skips to; backslashes are common in
-    // Windows paths and stop it often, where the vector search does not slow down.
-    const next = (k: number, at: number) =>
-      k === 0 && this.escapeNeedle
-        ? (this.simd as SimdSearch).find(this.escapeNeedle, at, to)
-        : buf.indexOf(HAZARDS[k], at);
-    const raw = (k: number) => {
-      for (let i = next(k, from); i >= 0; i = next(k, i + 1)) add(i);
+    // The raw characters start with bytes rare in logs, which the native search skips to (`buf`
+    // ends at `to`); backslashes are common in Windows paths and stop it often, where the vector
+    // search does not slow down.
+    const raw = (needle: Buffer) => {
+      for (let i = buf.indexOf(needle, from); i >= 0; i = buf.indexOf(needle, i + 1)) add(i);
     };
-    if (this.kelvin) raw(1);
-    if (this.dottedI) raw(2);
-    for (let i = next(0, from); i >= 0 && i + 5 < to; i = next(0, i + 1)) {
+    if (this.kelvin) raw(KELVIN);
+    if (this.dottedI) raw(DOTTED_I);
+    const { simd, escapeNeedle } = this;
+    const nextEscape = (at: number) =>
+      simd && escapeNeedle ? simd.find(escapeNeedle, at, to) : buf.indexOf(ESCAPE_U, at);
+    for (let i = nextEscape(from); i >= 0 && i + 5 < to; i = nextEscape(i + 1)) {
       // `\\u` is an escaped backslash and a `u`: the escape is real after an even run of backslashes.
       let j = i - 1;
       while (j >= from && buf[j] === 92) j--;
