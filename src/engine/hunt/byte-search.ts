@@ -194,8 +194,6 @@ export class LiteralAutomaton {
    */
   scanLoaded(from: number, to: number, onTag: (tag: number) => boolean): boolean {
     const { simd, table } = this.wasm as { simd: SimdSearch; table: WalkTable };
-    const { outStart, outs } = this;
-    const n = this.nClasses;
     // Long ranges as two halves at once; the first runs on for the longest string's length less
     // one, so a string that starts in it is whole in it and one starting later is in the second.
     const over = this.maxLength - 1;
@@ -203,19 +201,23 @@ export class LiteralAutomaton {
       const mid = (from + to - over) >> 1;
       const hits = simd.walk2(table, from, mid, mid + over, to);
       if (hits >= 0) {
-        for (let h = 0; h < hits; h++) {
-          const st = simd.walked(h) / n;
-          for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
-        }
+        for (let h = 0; h < hits; h++) if (this.report(simd.walked(h), onTag)) return true;
         return false;
       }
     }
     let s = 0;
     for (let i = simd.walk(table, 0, from, to); i >= 0; i = simd.walk(table, s, i + 1, to)) {
       s = simd.walkState;
-      const st = s / n;
-      for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
+      if (this.report(s, onTag)) return true;
     }
+    return false;
+  }
+
+  /** Calls `onTag` for the tags of the state at row offset `row`; true when it returns true. */
+  private report(row: number, onTag: (tag: number) => boolean): boolean {
+    const { outStart, outs } = this;
+    const st = row / this.nClasses;
+    for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
     return false;
   }
 
@@ -224,15 +226,13 @@ export class LiteralAutomaton {
    * Returns whether it stopped early.
    */
   scan(buf: Uint8Array, from: number, to: number, onTag: (tag: number) => boolean): boolean {
-    const { classes, delta, outStart, outs } = this;
-    const n = this.nClasses;
+    const { classes, delta } = this;
     let s = 0;
     for (let i = from; i < to; i++) {
       s = delta[s + classes[buf[i]]];
       if (s < 0) {
         s = -s - 1;
-        const st = s / n;
-        for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
+        if (this.report(s, onTag)) return true;
       }
     }
     return false;
