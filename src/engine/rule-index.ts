@@ -1,19 +1,22 @@
 /**
  * Skipping rules that cannot match an event, so hundreds of rules cost a few lookups per event.
  *
- * Most EQL rules require an exact value of some string field: `process.name : "rundll32.exe"`,
- * `event.action in (…)`, `file.extension : "lnk"`, one of several (`process.name : "a.exe" or
- * process.pe.original_file_name : "A.EXE"`), or at least their event category. For each filter
- * (an event query, a sequence stage, an until clause) the most selective such set of exact keys is
- * chosen; a map from value to rules is built per field. An event then needs only the rules listed
- * under its own values, plus the rules without any exact key. Values are compared exactly as the
- * leaf compares them (the same converted values, case-folded where the leaf folds), so the rules
- * left out are exactly rules whose condition is false for the event.
+ * Most EQL rules require values of some string fields: an exact one (`process.name :
+ * "rundll32.exe"`, `event.action in (…)`, one of several across fields: `process.name : "a.exe" or
+ * process.pe.original_file_name : "A.EXE"`), or one containing a literal (`process.executable :
+ * "?:\\PerfLogs\\*"` needs `\perflogs\`). Each filter (an event query, a sequence stage, an until
+ * clause) is a conjunction; up to four of its requirements are indexed, the most selective first,
+ * and an event must meet every one of them: a filter keyed on `event.type == "start"` and on
+ * `process.executable` containing `\perflogs\` is left out for a start event elsewhere. Exact values
+ * are looked up in a map per field; contained literals are found by one automaton pass over each
+ * field's value. Values are compared as the leaf compares them (converted, case-folded where the
+ * leaf folds), so a filter left out is a filter whose condition is false for the event.
  */
 import { valuesReader, type Cond } from '../eql/compiler.js';
 import type { Scalar } from '../eql/values.js';
 import { foldCase } from '../eql/fold.js';
 import type { CompiledQuery, FieldDef } from '../eql/index.js';
+import { LiteralAutomaton } from './hunt/byte-search.js';
 
 /** Fields that select little: almost every event of a kind has the same value. */
 const COMMON = new Set([
@@ -27,59 +30,108 @@ const COMMON = new Set([
   'event.module',
 ]);
 
+/** Fields whose few values each cover a whole kind of event (`event.action == "start"`). */
+const COARSE = new Set(['event.action', 'event.code', 'event.dataset', 'event.provider', 'data_stream.dataset']);
+
+/** Requirements indexed per filter at most (each costs a mark per event that meets it). */
+const MAX_KEYS = 4;
+
+/** A value of `def` equal to (`exact`) or containing (`contains`) one of `values`, folded when `ci`. */
 interface Key {
   def: FieldDef;
   values: string[];
   ci: boolean;
+  contains: boolean;
 }
 
-/**
- * Exact keys that every event satisfying `c` meets at least one of, or null when there is no such
- * set: a leaf's own values; for `and`, the most selective set among its items; for `or`, the union
- * of its branches' sets (each branch needs one). Negations and scripts give none.
- */
-function keySet(c: Cond): Key[] | null {
-  switch (c.k) {
-    case 'leaf':
-      return c.leaf.exact ? [{ def: c.leaf.def, values: c.leaf.exact.values, ci: c.leaf.exact.ci }] : null;
-    case 'and': {
-      let best: Key[] | null = null;
-      for (const it of c.items) {
-        const ks = keySet(it);
-        if (ks && (!best || score(ks) < score(best))) best = ks;
-      }
-      return best;
-    }
-    case 'or': {
-      const out: Key[] = [];
-      for (const it of c.items) {
-        const ks = keySet(it);
-        if (!ks) return null;
-        out.push(...ks);
-      }
-      return out;
-    }
-    default:
-      return null;
-  }
-}
-
-/** Fields whose few values each cover a whole kind of event (`event.action == "start"`). */
-const COARSE = new Set(['event.action', 'event.code', 'event.dataset', 'event.provider', 'data_stream.dataset']);
+/** Keys one of which every event satisfying a condition meets (a disjunction). */
+type KeySet = Key[];
 
 /** Lower is more selective: a value of an entity field (a process or file name) beats a kind of event. */
-function score(keys: Key[]): number {
+function score(keys: KeySet): number {
   let s = 0;
-  for (const k of keys)
-    s += (COMMON.has(k.def.name) ? 1_000_000 : COARSE.has(k.def.name) ? 1_000 : 0) + k.values.length;
+  for (const k of keys) {
+    if (k.contains) {
+      // A literal inside a value selects less than a whole value, and a short one little.
+      for (const v of k.values) s += v.length >= 8 ? 3 : v.length >= 5 ? 6 : 20;
+    } else s += (COMMON.has(k.def.name) ? 1_000_000 : COARSE.has(k.def.name) ? 1_000 : 0) + k.values.length;
+  }
   return s;
 }
 
+const isCommon = (ks: KeySet): boolean => ks.every((k) => !k.contains && COMMON.has(k.def.name));
+
+/**
+ * Key sets that every event satisfying `c` meets, each of them: a leaf's own values; for `and`,
+ * its items' sets together; for `or`, one set: the union of each branch's most selective set (each
+ * branch needs one), none when a branch has none. Negations and scripts require nothing.
+ */
+function keySets(c: Cond): KeySet[] {
+  switch (c.k) {
+    case 'leaf': {
+      const { exact, contains, def } = c.leaf;
+      if (exact) return [[{ def, values: exact.values, ci: exact.ci, contains: false }]];
+      if (contains) return [[{ def, values: contains.values, ci: contains.ci, contains: true }]];
+      return [];
+    }
+    case 'and':
+      return c.items.flatMap(keySets);
+    case 'or': {
+      const out: KeySet = [];
+      for (const it of c.items) {
+        const best = bestOf(keySets(it));
+        if (!best) return [];
+        out.push(...best);
+      }
+      return [out];
+    }
+    default:
+      return [];
+  }
+}
+
+function bestOf(sets: KeySet[]): KeySet | undefined {
+  let best: KeySet | undefined;
+  for (const ks of sets) if (!best || score(ks) < score(best)) best = ks;
+  return best;
+}
+
+/** The sets indexed for a filter: the most selective few, leaving out common ones when others exist. */
+function chosenSets(c: Cond): KeySet[] {
+  const all = keySets(c).sort((a, b) => score(a) - score(b));
+  const selective = all.filter((ks) => !isCommon(ks));
+  return selective.length ? selective.slice(0, MAX_KEYS) : all.slice(0, 1);
+}
+
+/** One field's lookups. An entry is a filter and which of its sets a value meets: `filter << 5 | set`. */
 interface FieldIndex {
   def: FieldDef;
   read: (doc: Record<string, unknown>) => string | Scalar[] | undefined;
   cs: Map<string, number[]>;
   ci: Map<string, number[]>;
+  /** Contained literals: the automaton's tag `t` stands for the entries `csLits[t]`. */
+  csLits: Map<string, number[]>;
+  ciLits: Map<string, number[]>;
+  csAuto?: { auto: LiteralAutomaton; entries: number[][] };
+  ciAuto?: { auto: LiteralAutomaton; entries: number[][] };
+}
+
+function automaton(lits: Map<string, number[]>, ci: boolean): FieldIndex['csAuto'] {
+  if (!lits.size) return undefined;
+  const texts = [...lits.keys()];
+  return {
+    auto: new LiteralAutomaton(
+      texts.map((text, tag) => ({ text, tag })),
+      ci,
+    ),
+    entries: texts.map((t) => lits.get(t) as number[]),
+  };
+}
+
+function addEntry(map: Map<string, number[]>, value: string, entry: number): void {
+  const list = map.get(value);
+  if (!list) map.set(value, [entry]);
+  else if (!list.includes(entry)) list.push(entry);
 }
 
 export interface IndexedFilter {
@@ -116,47 +168,69 @@ export function firstFilters(queries: ReadonlyArray<Pick<CompiledQuery, 'cond' |
 
 export class RuleIndex {
   private readonly fields: FieldIndex[] = [];
-  /** Filters (indexes into the constructor's list) without an exact key: in play for every event. */
+  /** Filters (indexes into the constructor's list) without an indexed key: in play for every event. */
   private readonly alwaysFilters: number[];
-  /** Rules that some filter without an exact leaf keeps in play for every event. */
+  /** Rules that some filter without an indexed key keeps in play for every event. */
   readonly always: number[];
   /** The rule of each filter. */
   private readonly ruleOf: Uint32Array;
+  /** Per filter: the bit mask of all its indexed sets, and of those the current event met. */
+  private readonly full: Uint32Array;
+  private readonly met: Uint32Array;
+  private readonly metEpoch: Uint32Array;
   private readonly marks: Uint32Array;
   private readonly filterMarks: Uint32Array;
   private epoch = 0;
+  /** The current call's output, and the entries of the automaton being run, for its callback. */
+  private out: number[] = [];
+  private tagEntries: number[][] = [];
+  private readonly onTag = (tag: number): void => this.meet(this.tagEntries[tag]);
 
   constructor(filters: IndexedFilter[], ruleCount: number) {
     const byKey = new Map<string, FieldIndex>();
     const alwaysFilters: number[] = [];
     const always = new Set<number>();
-    const chosen: Array<{ filter: number; key: Key }> = [];
-    filters.forEach((f, i) => {
-      const keys = keySet(f.cond);
-      if (!keys) {
-        alwaysFilters.push(i);
+    this.full = new Uint32Array(filters.length);
+    filters.forEach((f, filter) => {
+      const sets = chosenSets(f.cond);
+      if (!sets.length) {
+        alwaysFilters.push(filter);
         always.add(f.rule);
-      } else for (const key of keys) chosen.push({ filter: i, key });
+        return;
+      }
+      this.full[filter] = (1 << sets.length) - 1;
+      sets.forEach((keys, set) => {
+        const entry = (filter << 5) | set;
+        for (const key of keys) {
+          const d = key.def;
+          const id = `${d.sourcePath}|${d.type}|${d.ignoreAbove ?? ''}|${String(d.nullValue ?? '')}`;
+          let fi = byKey.get(id);
+          if (!fi) {
+            fi = {
+              def: d,
+              read: valuesReader(d),
+              cs: new Map(),
+              ci: new Map(),
+              csLits: new Map(),
+              ciLits: new Map(),
+            };
+            byKey.set(id, fi);
+            this.fields.push(fi);
+          }
+          const map = key.contains ? (key.ci ? fi.ciLits : fi.csLits) : key.ci ? fi.ci : fi.cs;
+          for (const v of key.values) addEntry(map, v, entry);
+        }
+      });
     });
-    for (const { filter, key } of chosen) {
-      const d = key.def;
-      const id = `${d.sourcePath}|${d.type}|${d.ignoreAbove ?? ''}|${String(d.nullValue ?? '')}`;
-      let fi = byKey.get(id);
-      if (!fi) {
-        fi = { def: d, read: valuesReader(d), cs: new Map(), ci: new Map() };
-        byKey.set(id, fi);
-        this.fields.push(fi);
-      }
-      const map = key.ci ? fi.ci : fi.cs;
-      for (const v of key.values) {
-        const list = map.get(v);
-        if (!list) map.set(v, [filter]);
-        else if (list[list.length - 1] !== filter) list.push(filter);
-      }
+    for (const fi of this.fields) {
+      fi.csAuto = automaton(fi.csLits, false);
+      fi.ciAuto = automaton(fi.ciLits, true);
     }
     this.alwaysFilters = alwaysFilters;
     this.always = [...always].sort((a, b) => a - b);
     this.ruleOf = Uint32Array.from(filters, (f) => f.rule);
+    this.met = new Uint32Array(filters.length);
+    this.metEpoch = new Uint32Array(filters.length);
     this.marks = new Uint32Array(ruleCount);
     this.filterMarks = new Uint32Array(filters.length);
   }
@@ -172,19 +246,24 @@ export class RuleIndex {
    */
   candidates(doc: Record<string, unknown>, out: number[] = []): number[] {
     out.length = 0;
-    const e = ++this.epoch;
-    if (e === 0xffffffff) {
+    this.out = out;
+    if (++this.epoch === 0xffffffff) {
       this.marks.fill(0);
       this.filterMarks.fill(0);
+      this.metEpoch.fill(0);
       this.epoch = 1;
     }
+    const fm = this.filterMarks;
     const ep = this.epoch;
-    this.mark(this.alwaysFilters, out, ep);
+    for (const f of this.alwaysFilters) {
+      fm[f] = ep;
+      this.markRule(this.ruleOf[f]);
+    }
     for (const fi of this.fields) {
       const v = fi.read(doc);
       if (v === undefined) continue;
-      if (typeof v === 'string') this.hit(fi, v, out, ep);
-      else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string, out, ep);
+      if (typeof v === 'string') this.hit(fi, v);
+      else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string);
     }
     return out;
   }
@@ -197,25 +276,45 @@ export class RuleIndex {
     return this.filterMarks[f] === this.epoch;
   }
 
-  private hit(fi: FieldIndex, v: string, out: number[], ep: number): void {
-    if (fi.cs.size) this.mark(fi.cs.get(v), out, ep);
-    if (fi.ci.size) this.mark(fi.ci.get(foldCase(v)), out, ep);
+  private hit(fi: FieldIndex, v: string): void {
+    if (fi.cs.size) this.meet(fi.cs.get(v));
+    if (fi.ci.size) this.meet(fi.ci.get(foldCase(v)));
+    if (fi.csAuto) {
+      this.tagEntries = fi.csAuto.entries;
+      fi.csAuto.auto.scanString(v, this.onTag, false);
+    }
+    if (fi.ciAuto) {
+      this.tagEntries = fi.ciAuto.entries;
+      // ASCII text folds as the automaton folds it; other text is folded as the leaves fold it.
+      if (fi.ciAuto.auto.scanString(v, this.onTag, true) >= 0)
+        fi.ciAuto.auto.scanString(foldCase(v), this.onTag, false);
+    }
   }
 
-  /** Marks each filter of `list`, and adds its rule to `out` if not there yet for this event. */
-  private mark(list: number[] | undefined, out: number[], ep: number): void {
+  /** Records each entry's set as met; a filter whose sets are all met is marked, and its rule. */
+  private meet(list: number[] | undefined): void {
     if (!list) return;
+    const { met, metEpoch, full } = this;
     const fm = this.filterMarks;
-    const marks = this.marks;
+    const ep = this.epoch;
     for (let i = 0; i < list.length; i++) {
-      const f = list[i];
+      const e = list[i];
+      const f = e >>> 5;
       if (fm[f] === ep) continue;
-      fm[f] = ep;
-      const r = this.ruleOf[f];
-      if (marks[r] !== ep) {
-        marks[r] = ep;
-        out.push(r);
+      const m = (metEpoch[f] === ep ? met[f] : 0) | (1 << (e & 31));
+      metEpoch[f] = ep;
+      met[f] = m;
+      if (m === full[f]) {
+        fm[f] = ep;
+        this.markRule(this.ruleOf[f]);
       }
+    }
+  }
+
+  private markRule(r: number): void {
+    if (this.marks[r] !== this.epoch) {
+      this.marks[r] = this.epoch;
+      this.out.push(r);
     }
   }
 }

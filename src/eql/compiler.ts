@@ -16,7 +16,7 @@ import { compileScript } from './script.js';
 import type { DataType, FieldDef } from './types.js';
 import { coercerFor, makeAccessor, memoAccessor, type Scalar } from './values.js';
 import { compareVersions } from './version.js';
-import { compileWildcard, compileWildcardList, hasWildcards } from './wildcard.js';
+import { compileWildcard, compileWildcardList, hasWildcards, patternLiterals } from './wildcard.js';
 
 /** A test on one converted value of a field. */
 export type ValueTest = (v: Scalar) => boolean;
@@ -42,6 +42,12 @@ export interface FieldLeaf {
    * cannot match an event.
    */
   exact?: { values: string[]; ci: boolean };
+  /**
+   * The leaf holds only for a value containing one of these printable-ASCII strings (the value
+   * case-folded with `foldCase` when `ci`): wildcard and prefix/suffix/substring leaves on
+   * keyword/text fields, for indexing rules like `exact`.
+   */
+  contains?: { values: string[]; ci: boolean };
   /** For a list (`: (…)`, `in (…)`): one test per alternative, built on demand, for explain output. */
   alternatives?: () => Array<{ label: string; test: ValueTest }>;
 }
@@ -225,6 +231,13 @@ function exactLeaf(c: Cond, values: string[], ci: boolean): Cond {
   return c;
 }
 
+/** Marks a leaf as holding only for values containing one of `values` (see `FieldLeaf.contains`). */
+function containsLeaf(c: Cond, values: string[] | undefined, ci: boolean): Cond {
+  if (values && c.k === 'leaf' && (c.leaf.def.type === 'keyword' || c.leaf.def.type === 'text'))
+    c.leaf.contains = { values, ci };
+  return c;
+}
+
 /** A leaf whose test is on text: keyword/text values as they are, dynamic values printed as Java would. */
 function stringLeaf(
   def: FieldDef,
@@ -387,7 +400,7 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
   const lits = wildcardLiterals(parts);
   const c = stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
   if (lits && c.k === 'leaf') c.leaf.parts = parts;
-  return c;
+  return containsLeaf(c, patternLiterals(ci ? patterns.map(foldCase) : patterns), ci);
 }
 
 /** `startsWith`/`endsWith`/`stringContains`/`cidrMatch` on a field with constants become Lucene queries. */
@@ -403,17 +416,21 @@ function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
       // A prefix query: the constant is taken literally.
       const p = ci ? foldCase(String(consts[0])) : String(consts[0]);
       const t = ci ? (s: string) => foldCase(s).startsWith(p) : (s: string) => s.startsWith(p);
-      return stringLeaf(def, t, e.text, COST.prefix);
+      return containsLeaf(stringLeaf(def, t, e.text, COST.prefix), patternLiterals([p]), ci);
     }
     case 'endswith': {
       // ES concatenates "*" + constant into a wildcard query without escaping (SEMANTICS §15.1).
-      const test = compileWildcard('*' + String(consts[0]), ci, true);
-      return stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
+      const pattern = '*' + String(consts[0]);
+      const test = compileWildcard(pattern, ci, true);
+      const c = stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
+      return containsLeaf(c, patternLiterals([ci ? foldCase(pattern) : pattern], true), ci);
     }
     case 'stringcontains': {
       // "*" + constant + "*", unescaped; an empty constant gives "**", true whenever the field has a value.
-      const test = compileWildcard('*' + String(consts[0]) + '*', ci, true);
-      return stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
+      const pattern = '*' + String(consts[0]) + '*';
+      const test = compileWildcard(pattern, ci, true);
+      const c = stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
+      return containsLeaf(c, patternLiterals([ci ? foldCase(pattern) : pattern], true), ci);
     }
     case 'cidrmatch': {
       const blocks = consts.map((c) => parseCidr(String(c)));

@@ -224,6 +224,23 @@ function requiredLiteral(pattern: string, luceneEscapes: boolean): string | unde
   return best.length >= 2 ? best : undefined;
 }
 
+/**
+ * For each pattern, its longest run of printable ASCII between wildcards (3 characters at least):
+ * a value the pattern matches contains it. Undefined when some pattern has no such run. Rules are
+ * indexed on these (a byte automaton reads the values); the caller folds case-insensitive patterns.
+ */
+export function patternLiterals(patterns: string[], luceneEscapes = false): string[] | undefined {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    let best = '';
+    for (const t of tokenize(p, luceneEscapes))
+      if (t.kind === 'lit') for (const run of t.text.split(/[^\x20-\x7e]+/)) if (run.length > best.length) best = run;
+    if (best.length < 3) return undefined;
+    out.add(best);
+  }
+  return [...out];
+}
+
 /** A test for several patterns (an OR), sharing one folding of the value. */
 export function compileWildcardList(patterns: string[], caseInsensitive: boolean, luceneEscapes = false): StringTest {
   const tests = patterns.map((p) => compileWildcard(p, caseInsensitive, luceneEscapes));

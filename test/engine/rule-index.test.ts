@@ -21,7 +21,12 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
     const index = new RuleIndex(filters, rules.length);
     const preds = filters.map((f) => ({ rule: f.rule, test: compileCond(f.cond) }));
     const docs = [...expectedDocs(INTEGRATIONS)];
-    for (const f of filters) for (const pick of [0, 1]) docs.push(eventsFromLeaves(f.cond, pick));
+    for (const f of filters)
+      for (const pick of [0, 1, 2, 3]) {
+        docs.push(eventsFromLeaves(f.cond, pick));
+        // Values of wildcard lists too: the contained-literal keys must see them.
+        docs.push(eventsFromLeaves(f.cond, pick, true));
+      }
     let matched = 0;
     let skipped = 0;
     const missed: string[] = [];
@@ -56,12 +61,48 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
     ];
     const index = new RuleIndex(filters, 5);
     const cands = (doc: Record<string, unknown>) => index.candidates(doc).sort();
-    // Rule 2 (wildcard) and 4 (negation) have no exact key but still an event category.
+    // Rule 2 (wildcard) is keyed on the literal `cmd` inside the name; rule 4 (negation) on nothing
+    // but its event category.
     expect(cands({ event: { category: 'process' }, process: { name: 'Cmd.EXE' } })).toEqual([0, 2, 4]);
     expect(cands({ event: { category: 'process' }, process: { name: 'cmd.exe' } })).toEqual([0, 1, 2, 4]);
-    expect(cands({ event: { category: 'process' }, process: { name: ['x', 'B.exe'] } })).toEqual([2, 3, 4]);
-    expect(cands({ event: { category: 'process' }, 'process.pe.original_file_name': 'X.EXE' })).toEqual([2, 3, 4]);
-    expect(cands({ event: { category: 'file' }, process: { name: 'cmd.exe' } })).toEqual([0, 1]);
+    expect(cands({ event: { category: 'process' }, process: { name: ['x', 'B.exe'] } })).toEqual([3, 4]);
+    expect(cands({ event: { category: 'process' }, 'process.pe.original_file_name': 'X.EXE' })).toEqual([3, 4]);
+    // The event category is common to too many events to be indexed beside a name.
+    expect(cands({ event: { category: 'file' }, process: { name: 'cmd.exe' } })).toEqual([0, 1, 2]);
+  });
+
+  it('requires every indexed part of a conjunction, and literals inside values as the leaf sees them', () => {
+    const q = (text: string) => compileQuery(text).cond as Cond;
+    const filters = [
+      {
+        rule: 0,
+        cond: q(String.raw`process where event.action == "start" and process.executable : "?:\\PerfLogs\\*"`),
+      },
+      { rule: 1, cond: q(String.raw`process where process.executable like "*\\Temp\\*" and process.name : "a.exe"`) },
+      { rule: 2, cond: q('process where startsWith~(process.command_line, "Run*Me")') },
+      { rule: 3, cond: q(String.raw`process where endsWith(process.command_line, "x\\*yz")`) },
+      { rule: 4, cond: q('process where stringContains~(process.args, "ENCODED")') },
+      { rule: 5, cond: q('process where process.name : "*kit*"') },
+    ];
+    const index = new RuleIndex(filters, filters.length);
+    const cands = (process: Record<string, unknown>, action = 'start') =>
+      index.candidates({ event: { category: 'process', action }, process }).sort();
+    expect(cands({ executable: 'C:\\PERFLOGS\\x.exe' })).toEqual([0]);
+    expect(cands({ executable: 'C:\\PerfLogs\\x.exe' }, 'end')).toEqual([]);
+    // `like` is case-sensitive; both parts of rule 1 are needed.
+    expect(cands({ executable: 'C:\\Temp\\a.exe', name: 'A.EXE' })).toEqual([1]);
+    expect(cands({ executable: 'C:\\TEMP\\a.exe', name: 'a.exe' })).toEqual([]);
+    expect(cands({ executable: 'C:\\Temp\\a.exe', name: 'b.exe' })).toEqual([]);
+    // startsWith takes `*` literally; endsWith's constant is a wildcard pattern with `\\` escapes.
+    expect(cands({ command_line: 'run*me now' })).toEqual([2]);
+    expect(cands({ command_line: 'a x*yz' })).toEqual([3]);
+    expect(cands({ command_line: 'a x\\*yz' })).toEqual([]);
+    // Any element of an array; folding as the leaf folds, also from outside ASCII: U+212A KELVIN
+    // SIGN folds to `k`.
+    expect(cands({ args: ['-x', '-Encoded'] })).toEqual([4]);
+    expect(cands({ name: 'tool\u212AIT.exe' })).toEqual([5]);
+    const kelvin = { event: { category: 'process' }, process: { name: 'tool\u212AIT.exe' } };
+    expect(compileQuery('process where process.name : "*kit*"').filter!(kelvin)).toBe(true);
   });
 
   it('shares field reads across queries only for the document being cached', () => {

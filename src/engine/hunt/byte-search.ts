@@ -222,6 +222,30 @@ export class LiteralAutomaton {
   }
 
   /**
+   * `scan` over the UTF-16 units of `text`: calls `onTag` for each tag found. With `stopAtNonAscii`
+   * it returns at the first unit above 0x7f (the caller folds such text itself and scans again)
+   * with that unit's position; otherwise such units match nothing. Returns -1 when done.
+   */
+  scanString(text: string, onTag: (tag: number) => void, stopAtNonAscii: boolean): number {
+    const { classes, delta } = this;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) {
+        if (stopAtNonAscii) return i;
+        s = delta[s];
+      } else s = delta[s + classes[c]];
+      if (s < 0) {
+        s = -s - 1;
+        const { outStart, outs } = this;
+        const st = s / this.nClasses;
+        for (let k = outStart[st]; k < outStart[st + 1]; k++) onTag(outs[k]);
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Runs over `buf[from, to)`, calling `onTag` for each tag found; stops early when it returns true.
    * Returns whether it stopped early.
    */
