@@ -166,8 +166,19 @@ export function firstFilters(queries: ReadonlyArray<Pick<CompiledQuery, 'cond' |
   });
 }
 
+/** Whether `doc` has a key of its own with a dot (a flattened field name such as `"process.name"`). */
+function ownDottedKey(doc: Record<string, unknown>): boolean {
+  for (const k in doc) if (k.includes('.')) return true;
+  return false;
+}
+
 export class RuleIndex {
   private readonly fields: FieldIndex[] = [];
+  /**
+   * The fields by the first part of their path: an event without that object (and without dotted
+   * keys of its own, which could spell the path otherwise) has none of them, unread.
+   */
+  private readonly groups: Array<{ top: string; fields: FieldIndex[] }> = [];
   /** Filters (indexes into the constructor's list) without an indexed key: in play for every event. */
   private readonly alwaysFilters: number[];
   /** Rules that some filter without an indexed key keeps in play for every event. */
@@ -222,10 +233,16 @@ export class RuleIndex {
         }
       });
     });
+    const groups = new Map<string, FieldIndex[]>();
     for (const fi of this.fields) {
       fi.csAuto = automaton(fi.csLits, false);
       fi.ciAuto = automaton(fi.ciLits, true);
+      const top = fi.def.sourcePath.split('.')[0];
+      const g = groups.get(top);
+      if (g) g.push(fi);
+      else groups.set(top, [fi]);
     }
+    for (const [top, fields] of groups) this.groups.push({ top, fields });
     this.alwaysFilters = alwaysFilters;
     this.always = [...always].sort((a, b) => a - b);
     this.ruleOf = Uint32Array.from(filters, (f) => f.rule);
@@ -259,11 +276,15 @@ export class RuleIndex {
       fm[f] = ep;
       this.markRule(this.ruleOf[f]);
     }
-    for (const fi of this.fields) {
-      const v = fi.read(doc);
-      if (v === undefined) continue;
-      if (typeof v === 'string') this.hit(fi, v);
-      else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string);
+    let dotted: boolean | undefined;
+    for (const g of this.groups) {
+      if (doc[g.top] === undefined && !(dotted ??= ownDottedKey(doc))) continue;
+      for (const fi of g.fields) {
+        const v = fi.read(doc);
+        if (v === undefined) continue;
+        if (typeof v === 'string') this.hit(fi, v);
+        else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string);
+      }
     }
     return out;
   }
