@@ -10,6 +10,7 @@ import { fieldValues } from '../../eql/compiler.js';
 import { stageVerdicts } from '../../eql/sequence.js';
 import type { Scalar } from '../../eql/index.js';
 import { eventIndex, type PreparedRule } from '../../rules/index.js';
+import { eventContentId } from '../alerts/index.js';
 import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../../sources/edr/index.js';
 import { forEachEvtxRecordInFile } from '../../sources/evtx/index.js';
 import { unwrapHit } from '../../sources/json/reader.js';
@@ -176,6 +177,9 @@ export class SegmentProcessor {
         const q = r.query;
         if (q.filter) {
           if (q.filter(doc)) {
+            // The alert's ids need the event's `_id`: without one, its content hash is taken here,
+            // on the reading thread, rather than on the main thread that builds the alerts.
+            id ??= eventContentId(doc);
             const hit: EventHit = { rule: i, doc, index, id, loc, seg: this.seg, rec };
             if (this.config.explain && q.cond) hit.explain = explainMatch(q.cond, doc);
             this.batch.hits.push(hit);
