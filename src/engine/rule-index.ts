@@ -33,6 +33,11 @@ const COMMON = new Set([
 /** Fields whose few values each cover a whole kind of event (`event.action == "start"`). */
 const COARSE = new Set(['event.action', 'event.code', 'event.dataset', 'event.provider', 'data_stream.dataset']);
 
+/** Values remembered per field; the memo starts over when full. */
+const MEMO_SIZE = 4096;
+/** Longer values are not remembered (a script block's command line would hold megabytes). */
+const MEMO_LENGTH = 512;
+
 /** Requirements indexed per filter at most (each costs a mark per event that meets it). */
 const MAX_KEYS = 4;
 
@@ -117,6 +122,8 @@ interface FieldIndex {
    * lists, wasted on each thread for fields the input never has.
    */
   built: boolean;
+  /** Entries by value, for values seen lately (logs repeat their executables, users, actions…). */
+  memo: Map<string, number[]>;
   csAuto?: { auto: LiteralAutomaton; entries: number[][] };
   ciAuto?: { auto: LiteralAutomaton; entries: number[][] };
 }
@@ -200,7 +207,10 @@ export class RuleIndex {
   /** The current call's output, and the entries of the automaton being run, for its callback. */
   private out: number[] = [];
   private tagEntries: number[][] = [];
-  private readonly onTag = (tag: number): void => this.meet(this.tagEntries[tag]);
+  private collected: number[] = [];
+  private readonly onTag = (tag: number): void => {
+    for (const e of this.tagEntries[tag]) this.collected.push(e);
+  };
 
   constructor(filters: IndexedFilter[], ruleCount: number) {
     const byKey = new Map<string, FieldIndex>();
@@ -230,6 +240,7 @@ export class RuleIndex {
               csLits: new Map(),
               ciLits: new Map(),
               built: false,
+              memo: new Map(),
             };
             byKey.set(id, fi);
             this.fields.push(fi);
@@ -302,8 +313,28 @@ export class RuleIndex {
   }
 
   private hit(fi: FieldIndex, v: string): void {
-    if (fi.cs.size) this.meet(fi.cs.get(v));
-    if (fi.ci.size) this.meet(fi.ci.get(foldCase(v)));
+    if (v.length > MEMO_LENGTH) {
+      this.meet(this.entriesOf(fi, v));
+      return;
+    }
+    let e = fi.memo.get(v);
+    if (e === undefined) {
+      e = this.entriesOf(fi, v);
+      if (fi.memo.size >= MEMO_SIZE) fi.memo.clear();
+      fi.memo.set(v, e);
+    }
+    this.meet(e);
+  }
+
+  /** Every entry a value of `fi` meets: exact lookups and contained literals. */
+  private entriesOf(fi: FieldIndex, v: string): number[] {
+    const out: number[] = [];
+    this.collected = out;
+    const add = (list: number[] | undefined) => {
+      if (list) for (const e of list) out.push(e);
+    };
+    if (fi.cs.size) add(fi.cs.get(v));
+    if (fi.ci.size) add(fi.ci.get(foldCase(v)));
     if (!fi.built) {
       fi.csAuto = automaton(fi.csLits, false);
       fi.ciAuto = automaton(fi.ciLits, true);
@@ -319,6 +350,7 @@ export class RuleIndex {
       if (fi.ciAuto.auto.scanString(v, this.onTag, true) >= 0)
         fi.ciAuto.auto.scanString(foldCase(v), this.onTag, false);
     }
+    return out.length > 1 ? [...new Set(out)] : out;
   }
 
   /** Records each entry's set as met; a filter whose sets are all met is marked, and its rule. */

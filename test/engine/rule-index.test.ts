@@ -96,6 +96,9 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
     // startsWith takes `*` literally; endsWith's constant is a wildcard pattern with `\\` escapes.
     expect(cands({ command_line: 'run*me now' })).toEqual([2]);
     expect(cands({ command_line: 'a x*yz' })).toEqual([3]);
+    // Long values are scanned each time rather than remembered; the same answers.
+    expect(cands({ command_line: 'a'.repeat(600) + ' x*yz' })).toEqual([3]);
+    expect(cands({ command_line: 'a'.repeat(600) + ' x*yz' })).toEqual([3]);
     expect(cands({ command_line: 'a x\\*yz' })).toEqual([]);
     // Any element of an array; folding as the leaf folds, also from outside ASCII: U+212A KELVIN
     // SIGN folds to `k`.
