@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['eql', 'sequences', 'evtx', 'normalise-windows', 'normalise-edr', 'hunt', 'serve'];
+const BENCHES = ['eql', 'sequences', 'evtx', 'normalise-windows', 'normalise-edr', 'rule-index', 'hunt', 'serve'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of BENCHES) {
