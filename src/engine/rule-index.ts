@@ -12,7 +12,7 @@
  * field's value. Values are compared as the leaf compares them (converted, case-folded where the
  * leaf folds), so a filter left out is a filter whose condition is false for the event.
  */
-import { valuesReader, type Cond } from '../eql/compiler.js';
+import { presenceReader, valuesReader, type Cond } from '../eql/compiler.js';
 import type { Scalar } from '../eql/values.js';
 import { foldCase } from '../eql/fold.js';
 import type { CompiledQuery, FieldDef } from '../eql/index.js';
@@ -41,12 +41,15 @@ const MEMO_LENGTH = 512;
 /** Requirements indexed per filter at most (each costs a mark per event that meets it). */
 const MAX_KEYS = 4;
 
-/** A value of `def` equal to (`exact`) or containing (`contains`) one of `values`, folded when `ci`. */
+/**
+ * A value of `def` equal to (`exact`) or containing (`contains`) one of `values`, folded when `ci`;
+ * or any value at all (`present`: a leaf never holds for a field without one).
+ */
 interface Key {
   def: FieldDef;
+  kind: 'exact' | 'contains' | 'present';
   values: string[];
   ci: boolean;
-  contains: boolean;
 }
 
 /** Keys one of which every event satisfying a condition meets (a disjunction). */
@@ -56,15 +59,19 @@ type KeySet = Key[];
 function score(keys: KeySet): number {
   let s = 0;
   for (const k of keys) {
-    if (k.contains) {
+    if (COMMON.has(k.def.name)) s += 1_000_000;
+    else if (k.kind === 'present') {
+      // Many fields are in every event of their kind; others (an EDR's own) only in its events.
+      s += 5_000;
+    } else if (k.kind === 'contains') {
       // A literal inside a value selects less than a whole value, and a short one little.
       for (const v of k.values) s += v.length >= 8 ? 3 : v.length >= 5 ? 6 : 20;
-    } else s += (COMMON.has(k.def.name) ? 1_000_000 : COARSE.has(k.def.name) ? 1_000 : 0) + k.values.length;
+    } else s += (COARSE.has(k.def.name) ? 1_000 : 0) + k.values.length;
   }
   return s;
 }
 
-const isCommon = (ks: KeySet): boolean => ks.every((k) => !k.contains && COMMON.has(k.def.name));
+const isCommon = (ks: KeySet): boolean => ks.every((k) => k.kind !== 'contains' && COMMON.has(k.def.name));
 
 /**
  * Key sets that every event satisfying `c` meets, each of them: a leaf's own values; for `and`,
@@ -75,10 +82,13 @@ function keySets(c: Cond): KeySet[] {
   switch (c.k) {
     case 'leaf': {
       const { exact, contains, def } = c.leaf;
-      if (exact) return [[{ def, values: exact.values, ci: exact.ci, contains: false }]];
-      if (contains) return [[{ def, values: contains.values, ci: contains.ci, contains: true }]];
-      return [];
+      if (exact) return [[{ def, kind: 'exact', values: exact.values, ci: exact.ci }]];
+      if (contains) return [[{ def, kind: 'contains', values: contains.values, ci: contains.ci }]];
+      // A leaf tests the field's values: none, and it is false (compiler.ts `anyValue`).
+      return [[{ def: c.leaf.def, kind: 'present', values: [], ci: false }]];
     }
+    case 'exists':
+      return [[{ def: c.def, kind: 'present', values: [], ci: false }]];
     case 'and':
       return c.items.flatMap(keySets);
     case 'or': {
@@ -105,7 +115,11 @@ function bestOf(sets: KeySet[]): KeySet | undefined {
 function chosenSets(c: Cond): KeySet[] {
   const all = keySets(c).sort((a, b) => score(a) - score(b));
   const selective = all.filter((ks) => !isCommon(ks));
-  return selective.length ? selective.slice(0, MAX_KEYS) : all.slice(0, 1);
+  // A field's presence only where values select too little: every such field is read per event.
+  const valued = selective.filter((ks) => ks.some((k) => k.kind !== 'present'));
+  const chosen =
+    valued.length >= 2 ? valued : [...valued, ...selective.filter((ks) => !valued.includes(ks)).slice(0, 1)];
+  return chosen.length ? chosen.slice(0, MAX_KEYS) : all.slice(0, 1);
 }
 
 /** One field's lookups. An entry is a filter and which of its sets a value meets: `filter << 5 | set`. */
@@ -124,6 +138,11 @@ interface FieldIndex {
   built: boolean;
   /** Entries by value, for values seen lately (logs repeat their executables, users, actions…). */
   memo: Map<string, number[]>;
+  /** Entries met by any value of the field. */
+  present: number[];
+  /** Whether some entry needs a value (exact or contained), not just any; if not, `has` is read. */
+  valued: boolean;
+  has: (doc: Record<string, unknown>) => boolean;
   csAuto?: { auto: LiteralAutomaton; entries: number[][] };
   ciAuto?: { auto: LiteralAutomaton; entries: number[][] };
 }
@@ -241,11 +260,19 @@ export class RuleIndex {
               ciLits: new Map(),
               built: false,
               memo: new Map(),
+              present: [],
+              valued: false,
+              has: presenceReader(d),
             };
             byKey.set(id, fi);
             this.fields.push(fi);
           }
-          const map = key.contains ? (key.ci ? fi.ciLits : fi.csLits) : key.ci ? fi.ci : fi.cs;
+          if (key.kind === 'present') {
+            if (!fi.present.includes(entry)) fi.present.push(entry);
+            continue;
+          }
+          fi.valued = true;
+          const map = key.kind === 'contains' ? (key.ci ? fi.ciLits : fi.csLits) : key.ci ? fi.ci : fi.cs;
           for (const v of key.values) addEntry(map, v, entry);
         }
       });
@@ -295,8 +322,13 @@ export class RuleIndex {
     for (const g of this.groups) {
       if (doc[g.top] === undefined && !(dotted ??= ownDottedKey(doc))) continue;
       for (const fi of g.fields) {
+        if (!fi.valued) {
+          if (fi.has(doc)) this.meet(fi.present);
+          continue;
+        }
         const v = fi.read(doc);
         if (v === undefined) continue;
+        if (fi.present.length && (typeof v === 'string' || v.length > 0)) this.meet(fi.present);
         if (typeof v === 'string') this.hit(fi, v);
         else for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') this.hit(fi, v[i] as string);
       }

@@ -704,6 +704,19 @@ export function valuesReader(def: FieldDef): (doc: Record<string, unknown>) => s
   };
 }
 
+/**
+ * Whether a document may have values of a field, reading it as the leaves do (the read is shared
+ * with them): false proves `fieldValues` is empty; true when a raw value is there, even one that
+ * does not convert to the field's type.
+ */
+export function presenceReader(def: FieldDef): (doc: Record<string, unknown>) => boolean {
+  const { access, keepNull } = readerFor(def);
+  return (doc) => {
+    const raw = access(doc);
+    return raw !== undefined && (raw !== null || keepNull);
+  };
+}
+
 function anyValue(def: FieldDef, test: ValueTest): DocPredicate {
   const { access, coerce, keepNull } = readerFor(def);
   if ((def.type === 'keyword' || def.type === 'text') && !keepNull)

@@ -108,6 +108,30 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
     expect(compileQuery('process where process.name : "*kit*"').filter!(kelvin)).toBe(true);
   });
 
+  it('keys a filter on the presence of fields its leaves test: none, and the leaf is false', () => {
+    const q = (text: string) => compileQuery(text).cond as Cond;
+    const filters = [
+      { rule: 0, cond: q('process where event.type == "start" and process.parent.Ext.real.pid > 0') },
+      { rule: 1, cond: q('process where process.code_signature.trusted == true and process.name : "a.exe"') },
+      { rule: 2, cond: q('process where ?process.Ext.token.integrity_level_name != "system"') },
+      { rule: 3, cond: q('process where process.parent.Ext.real.pid == null') },
+      { rule: 4, cond: q('process where length(process.name) < 3') },
+      // `== false` is `not`, true without the field (SEMANTICS §16.1): no presence key.
+      { rule: 5, cond: q('process where process.code_signature.trusted == false') },
+    ];
+    const index = new RuleIndex(filters, filters.length);
+    const cands = (process: Record<string, unknown>) =>
+      index.candidates({ event: { category: 'process', type: 'start' }, process }).sort();
+    // Rules 2 and 5 are negations, 3 tests for no value and 4 a function: nothing to key on but
+    // the category.
+    expect(cands({ name: 'a.exe' })).toEqual([2, 3, 4, 5]);
+    expect(cands({ name: 'a.exe', parent: { Ext: { real: { pid: 0 } } } })).toEqual([0, 2, 3, 4, 5]);
+    expect(cands({ name: 'a.exe', code_signature: { trusted: true } })).toEqual([1, 2, 3, 4, 5]);
+    expect(cands({ name: 'b.exe', code_signature: { trusted: true } })).toEqual([2, 3, 4, 5]);
+    // Dotted keys spell the path as well.
+    expect(cands({ name: 'x', 'parent.Ext.real.pid': 7 })).toEqual([0, 2, 3, 4, 5]);
+  });
+
   it('shares field reads across queries only for the document being cached', () => {
     const f = compileQuery('process where process.name : "a.exe"').filter!;
     const doc: Record<string, unknown> = { event: { category: 'process' }, process: { name: 'a.exe' } };
