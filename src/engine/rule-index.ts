@@ -4,13 +4,16 @@
  * Most EQL rules require values of some string fields: an exact one (`process.name :
  * "rundll32.exe"`, `event.action in (…)`, one of several across fields: `process.name : "a.exe" or
  * process.pe.original_file_name : "A.EXE"`), or one containing a literal (`process.executable :
- * "?:\\PerfLogs\\*"` needs `\perflogs\`). Each filter (an event query, a sequence stage, an until
- * clause) is a conjunction; up to four of its requirements are indexed, the most selective first,
- * and an event must meet every one of them: a filter keyed on `event.type == "start"` and on
- * `process.executable` containing `\perflogs\` is left out for a start event elsewhere. Exact values
- * are looked up in a map per field; contained literals are found by one automaton pass over each
- * field's value. Values are compared as the leaf compares them (converted, case-folded where the
- * leaf folds), so a filter left out is a filter whose condition is false for the event.
+ * "?:\\PerfLogs\\*"` needs `\perflogs\`), or at least some value of a field (a leaf is false
+ * without one: `process.Ext.token.integrity_level_name : "high"` needs Elastic Defend's field).
+ * Each filter (an event query, a sequence stage, an until clause) is a conjunction; up to four of
+ * its requirements are indexed, the most selective first, and an event must meet every one of
+ * them: a filter keyed on `event.type == "start"` and on `process.executable` containing
+ * `\perflogs\` is left out for a start event elsewhere. Exact values are looked up in a map per
+ * field; contained literals are found by one automaton pass over each field's value; a field's
+ * entries for its recent values are remembered. Values are compared as the leaf compares them
+ * (converted, case-folded where the leaf folds), so a filter left out is a filter whose condition
+ * is false for the event.
  */
 import { presenceReader, valuesReader, type Cond } from '../eql/compiler.js';
 import type { Scalar } from '../eql/values.js';
@@ -128,7 +131,7 @@ interface FieldIndex {
   read: (doc: Record<string, unknown>) => string | Scalar[] | undefined;
   cs: Map<string, number[]>;
   ci: Map<string, number[]>;
-  /** Contained literals: the automaton's tag `t` stands for the entries `csLits[t]`. */
+  /** Contained literals and their entries (the automata below are built from them). */
   csLits: Map<string, number[]>;
   ciLits: Map<string, number[]>;
   /**
@@ -143,6 +146,7 @@ interface FieldIndex {
   /** Whether some entry needs a value (exact or contained), not just any; if not, `has` is read. */
   valued: boolean;
   has: (doc: Record<string, unknown>) => boolean;
+  /** The automata over `csLits` and `ciLits`: tag `t` stands for `entries[t]`. */
   csAuto?: { auto: LiteralAutomaton; entries: number[][] };
   ciAuto?: { auto: LiteralAutomaton; entries: number[][] };
 }
