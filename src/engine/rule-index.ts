@@ -5,7 +5,7 @@
  * "rundll32.exe"`, `event.action in (…)`, one of several across fields: `process.name : "a.exe" or
  * process.pe.original_file_name : "A.EXE"`), or one containing a literal (`process.executable :
  * "?:\\PerfLogs\\*"` needs `\perflogs\`), or at least some value of a field (a leaf is false
- * without one: `process.Ext.token.integrity_level_name : "high"` needs Elastic Defend's field).
+ * without one: `process.parent.Ext.real.pid > 0` needs Elastic Defend's field).
  * Each filter (an event query, a sequence stage, an until clause) is a conjunction; up to four of
  * its requirements are indexed, the most selective first, and an event must meet every one of
  * them: a filter keyed on `event.type == "start"` and on `process.executable` containing
