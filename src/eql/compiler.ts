@@ -541,7 +541,8 @@ export function toCond(e: TExpr): Cond {
         );
         // `x != c` is must_not(term): true when no value equals c, including when x is missing.
         if (e.op === '!=') return { k: 'not', c };
-        return typeof litv === 'string' ? exactLeaf(c, [litv], false) : c;
+        // Only `==` gives an exact value: `process.name > "m"` holds for "zz.exe" too.
+        return e.op === '==' && typeof litv === 'string' ? exactLeaf(c, [litv], false) : c;
       }
       return { k: 'script', expr: e, text: e.text, wantNull: false };
     }

@@ -155,6 +155,24 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
     expect(cands({ name: 'x', 'parent.Ext.real.pid': 7 })).toEqual([0, 2, 3, 4, 5]);
   });
 
+  it('keys ranges and numbers on the presence of their field; a range on a keyword is no exact value', () => {
+    const q = (text: string) => compileQuery(text).cond as Cond;
+    const filters = [
+      { rule: 0, cond: q('process where process.pid == 4') },
+      { rule: 1, cond: q('process where process.name > "m"') },
+      { rule: 2, cond: q('process where process.name == "m"') },
+    ];
+    const index = new RuleIndex(filters, filters.length);
+    const cands = (process: Record<string, unknown>) =>
+      index.candidates({ event: { category: 'process' }, process }).sort();
+    expect(cands({ pid: 4 })).toEqual([0]);
+    expect(cands({ pid: '4', name: 'm' })).toEqual([0, 1, 2]);
+    // Before, `> "m"` was indexed as if it were `== "m"`, and this event lost rule 1.
+    expect(cands({ name: 'zz.exe' })).toEqual([1]);
+    const doc = { event: { category: 'process' }, process: { name: 'zz.exe' } };
+    expect(compileQuery('process where process.name > "m"').filter!(doc)).toBe(true);
+  });
+
   it('shares field reads across queries only for the document being cached', () => {
     const f = compileQuery('process where process.name : "a.exe"').filter!;
     const doc: Record<string, unknown> = { event: { category: 'process' }, process: { name: 'a.exe' } };
