@@ -231,9 +231,7 @@ export class RuleIndex {
   private out: number[] = [];
   private tagEntries: number[][] = [];
   private collected: number[] = [];
-  private readonly onTag = (tag: number): void => {
-    for (const e of this.tagEntries[tag]) this.collected.push(e);
-  };
+  private readonly onTag = (tag: number): void => this.collect(this.tagEntries[tag]);
 
   constructor(filters: IndexedFilter[], ruleCount: number) {
     const byKey = new Map<string, FieldIndex>();
@@ -366,11 +364,8 @@ export class RuleIndex {
   private entriesOf(fi: FieldIndex, v: string): number[] {
     const out: number[] = [];
     this.collected = out;
-    const add = (list: number[] | undefined) => {
-      if (list) for (const e of list) out.push(e);
-    };
-    if (fi.cs.size) add(fi.cs.get(v));
-    if (fi.ci.size) add(fi.ci.get(foldCase(v)));
+    if (fi.cs.size) this.collect(fi.cs.get(v));
+    if (fi.ci.size) this.collect(fi.ci.get(foldCase(v)));
     if (!fi.built) {
       fi.csAuto = automaton(fi.csLits, false);
       fi.ciAuto = automaton(fi.ciLits, true);
@@ -387,6 +382,11 @@ export class RuleIndex {
         fi.ciAuto.auto.scanString(foldCase(v), this.onTag, false);
     }
     return out.length > 1 ? [...new Set(out)] : out;
+  }
+
+  /** Adds `list`'s entries to those `entriesOf` is collecting. */
+  private collect(list: number[] | undefined): void {
+    if (list) for (const e of list) this.collected.push(e);
   }
 
   /** Records each entry's set as met; a filter whose sets are all met is marked, and its rule. */

@@ -396,11 +396,19 @@ function matchLeafAll(f: TField, op: string, patterns: string[], text: string): 
     );
   }
   const test = compileWildcardList(patterns, ci);
-  const parts = wildcardParts(ci ? patterns.map(foldCase) : patterns);
+  const folded = ci ? patterns.map(foldCase) : patterns;
+  const parts = wildcardParts(folded);
   const lits = wildcardLiterals(parts);
   const c = stringLeaf(def, test, text, COST.wildcard, lits ? { values: lits, ci } : undefined);
   if (lits && c.k === 'leaf') c.leaf.parts = parts;
-  return containsLeaf(c, patternLiterals(ci ? patterns.map(foldCase) : patterns), ci);
+  return containsLeaf(c, patternLiterals(folded), ci);
+}
+
+/** A Lucene wildcard query (backslash escapes) on a field, as `endsWith` and `stringContains` become. */
+function luceneWildcardLeaf(def: FieldDef, pattern: string, ci: boolean, text: string): Cond {
+  const test = compileWildcard(pattern, ci, true);
+  const c = stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, text, COST.wildcard);
+  return containsLeaf(c, patternLiterals([ci ? foldCase(pattern) : pattern], true), ci);
 }
 
 /** `startsWith`/`endsWith`/`stringContains`/`cidrMatch` on a field with constants become Lucene queries. */
@@ -418,20 +426,12 @@ function pushdownCall(e: Extract<TExpr, { k: 'call' }>): Cond | undefined {
       const t = ci ? (s: string) => foldCase(s).startsWith(p) : (s: string) => s.startsWith(p);
       return containsLeaf(stringLeaf(def, t, e.text, COST.prefix), patternLiterals([p]), ci);
     }
-    case 'endswith': {
+    case 'endswith':
       // ES concatenates "*" + constant into a wildcard query without escaping (SEMANTICS §15.1).
-      const pattern = '*' + String(consts[0]);
-      const test = compileWildcard(pattern, ci, true);
-      const c = stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
-      return containsLeaf(c, patternLiterals([ci ? foldCase(pattern) : pattern], true), ci);
-    }
-    case 'stringcontains': {
+      return luceneWildcardLeaf(def, '*' + String(consts[0]), ci, e.text);
+    case 'stringcontains':
       // "*" + constant + "*", unescaped; an empty constant gives "**", true whenever the field has a value.
-      const pattern = '*' + String(consts[0]) + '*';
-      const test = compileWildcard(pattern, ci, true);
-      const c = stringLeaf(def, ci ? (s) => test(foldCase(s)) : test, e.text, COST.wildcard);
-      return containsLeaf(c, patternLiterals([ci ? foldCase(pattern) : pattern], true), ci);
-    }
+      return luceneWildcardLeaf(def, '*' + String(consts[0]) + '*', ci, e.text);
     case 'cidrmatch': {
       const blocks = consts.map((c) => parseCidr(String(c)));
       if (blocks.some((b) => b === undefined)) {

@@ -52,6 +52,9 @@ function checkCorpus(
   return { rules: rules.length, matched, skipped, docs: docs.length };
 }
 
+/** The condition of a query, for building an index by hand. */
+const q = (text: string): Cond => compileQuery(text).cond as Cond;
+
 describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   it('never leaves out a rule whose condition holds (Windows corpus rules, fixture and synthesised events)', () => {
     const { rules, matched, skipped, docs } = checkCorpus([WINDOWS_RULES], [0, 1, 2, 3]);
@@ -71,7 +74,6 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   });
 
   it('compares values as the leaf does: folded for `:`, exact for `==`, any element of an array', () => {
-    const q = (text: string) => compileQuery(text).cond as Cond;
     const filters = [
       { rule: 0, cond: q('process where process.name : "CMD.exe"') },
       { rule: 1, cond: q('process where process.name == "cmd.exe"') },
@@ -95,7 +97,6 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   });
 
   it('requires every indexed part of a conjunction, and literals inside values as the leaf sees them', () => {
-    const q = (text: string) => compileQuery(text).cond as Cond;
     const filters = [
       {
         rule: 0,
@@ -132,7 +133,6 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   });
 
   it('keys a filter on the presence of fields its leaves test: none, and the leaf is false', () => {
-    const q = (text: string) => compileQuery(text).cond as Cond;
     const filters = [
       { rule: 0, cond: q('process where event.type == "start" and process.parent.Ext.real.pid > 0') },
       { rule: 1, cond: q('process where process.code_signature.trusted == true and process.name : "a.exe"') },
@@ -156,7 +156,6 @@ describe.skipIf(!existsSync(WINDOWS_RULES))('RuleIndex', () => {
   });
 
   it('keys ranges and numbers on the presence of their field; a range on a keyword is no exact value', () => {
-    const q = (text: string) => compileQuery(text).cond as Cond;
     const filters = [
       { rule: 0, cond: q('process where process.pid == 4') },
       { rule: 1, cond: q('process where process.name > "m"') },

@@ -214,7 +214,7 @@ export class LiteralAutomaton {
   }
 
   /** Calls `onTag` for the tags of the state at row offset `row`; true when it returns true. */
-  private report(row: number, onTag: (tag: number) => boolean): boolean {
+  private report(row: number, onTag: (tag: number) => boolean | void): boolean {
     const { outStart, outs } = this;
     const st = row / this.nClasses;
     for (let k = outStart[st]; k < outStart[st + 1]; k++) if (onTag(outs[k])) return true;
@@ -237,9 +237,7 @@ export class LiteralAutomaton {
       } else s = delta[s + classes[c]];
       if (s < 0) {
         s = -s - 1;
-        const { outStart, outs } = this;
-        const st = s / this.nClasses;
-        for (let k = outStart[st]; k < outStart[st + 1]; k++) onTag(outs[k]);
+        this.report(s, onTag);
       }
     }
     return -1;
