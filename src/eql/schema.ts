@@ -1,12 +1,12 @@
 /**
  * Where field types come from, as in ES where they come from the index mapping: ECS field
- * definitions (the `@elastic/ecs` package), Elasticsearch mapping files, and fields inferred from
+ * definitions (the `@elastic/ecs` package, as `ecs-table.ts` holds them), Elasticsearch mapping files, and fields inferred from
  * data. A schema also decides what an unknown field means: an error (ES, closed world) or a
  * dynamically typed field (open world, the default for hunting over arbitrary logs).
  */
-import { createRequire } from 'node:module';
 import type { DataType, FieldDef } from './types.js';
 import { dateParser } from './dates.js';
+import { ecsFieldSpecs } from './ecs-table.js';
 
 export type UnknownFieldPolicy = 'error' | 'infer';
 
@@ -281,20 +281,11 @@ function walkProperties(
 
 let ecsCache: Schema | undefined;
 
-interface EcsFieldSpec {
-  type?: string;
-  ignore_above?: number;
-  multi_fields?: Array<{ flat_name: string; type: string }>;
-}
-
 function loadEcs(): Schema {
   if (ecsCache) return ecsCache;
-  // The package ships CommonJS and ESM builds; require keeps this synchronous.
-  const require = createRequire(import.meta.url);
-  const mod = require('@elastic/ecs') as { EcsFlat: Record<string, EcsFieldSpec> };
   const defs = new Map<string, FieldDef>();
-  for (const [name, spec] of Object.entries(mod.EcsFlat)) {
-    const esType = spec.type ?? 'keyword';
+  for (const [name, spec] of ecsFieldSpecs()) {
+    const esType = spec.type;
     const type = esTypeToDataType(esType);
     const def: FieldDef = { name, sourcePath: name, type, esType, exact: type !== 'text' };
     if (typeof spec.ignore_above === 'number') def.ignoreAbove = spec.ignore_above;

@@ -14,8 +14,8 @@
  * `@elastic/ecs` definitions: every field except `constant_keyword`, `nested` and `flattened` ones
  * (and their children) and a few experimental RFC fields.
  */
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import { ecsFieldSpecs } from '../../eql/ecs-table.js';
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import {
   ALERT_ORIGINAL_DATA_STREAM,
@@ -60,19 +60,17 @@ let maps: EcsMaps | undefined;
 
 function ecsMaps(): EcsMaps {
   if (maps) return maps;
-  // The package ships CommonJS and ESM builds; require keeps this synchronous.
-  const require = createRequire(import.meta.url);
-  const flat = (require('@elastic/ecs') as { EcsFlat: Record<string, { type?: string }> }).EcsFlat;
+  const flat = ecsFieldSpecs();
   const excludedParents: string[] = [];
   const nested = new Set<string>();
-  for (const [k, v] of Object.entries(flat)) {
-    if (EXCLUDED_TYPES.has(v.type ?? '')) excludedParents.push(k + '.');
+  for (const [k, v] of flat) {
+    if (EXCLUDED_TYPES.has(v.type)) excludedParents.push(k + '.');
     if (v.type === 'nested') nested.add(k);
   }
   const fields = new Map<string, EcsSpec>();
   const objects = new Set<string>();
-  for (const [k, v] of Object.entries(flat)) {
-    const type = v.type ?? 'keyword';
+  for (const [k, v] of flat) {
+    const type = v.type;
     if (EXCLUDED_TYPES.has(type) || EXPERIMENTAL_FIELDS.has(k)) continue;
     if (excludedParents.some((p) => k.startsWith(p))) continue;
     fields.set(k, { type });
