@@ -193,29 +193,63 @@ interface PathInfo {
   object: boolean;
 }
 
-const pathInfos = new Map<string, PathInfo>();
-// Paths come from the data; keys that never repeat (registry values…) must not grow this forever.
-const PATH_INFOS_MAX = 20_000;
+/**
+ * Paths as a tree of their dotted segments, each node knowing its mapping (worked out once per
+ * path: events repeat their paths). A walk follows a document's keys down the tree, so no dotted
+ * path is built and hashed for each of its values.
+ */
+interface PathNode {
+  path: string;
+  info: PathInfo | undefined;
+  children: Map<string, PathNode>;
+}
 
-function pathInfo(path: string): PathInfo {
-  let info = pathInfos.get(path);
-  if (info !== undefined) return info;
+const newNode = (path: string): PathNode => ({ path, info: undefined, children: new Map() });
+let root = newNode('');
+let nodes = 0;
+// Paths come from the data; keys that never repeat (registry values…) must not grow this forever.
+const PATH_NODES_MAX = 20_000;
+
+function child(node: PathNode, key: string): PathNode {
+  let c = node.children.get(key);
+  if (c === undefined) {
+    if (++nodes > PATH_NODES_MAX) {
+      // Started over; the caller's `node` still works, it is only no longer shared.
+      root = newNode('');
+      nodes = 1;
+    }
+    c = newNode(node.path === '' ? key : `${node.path}.${key}`);
+    node.children.set(key, c);
+  }
+  return c;
+}
+
+function infoOf(node: PathNode): PathInfo {
+  if (node.info !== undefined) return node.info;
+  const path = node.path;
   const m = ecsMaps();
   const known = isEcsField(m, path);
-  info = {
+  return (node.info = {
     blocked: path.includes('.') && !dottedPathValid(m, path),
     nested: m.nested.has(path),
     type: known ? (m.fields.get(path)?.type ?? 'object') : undefined,
     object: isEcsObject(m, path),
-  };
-  if (pathInfos.size >= PATH_INFOS_MAX) pathInfos.clear();
-  pathInfos.set(path, info);
-  return info;
+  });
+}
+
+/** The node of a dotted path (each segment a step, as a document written flat would give). */
+function nodeOf(path: string): PathNode {
+  let node = root;
+  for (const part of path.split('.')) node = child(node, part);
+  return node;
 }
 
 /** Whether a value at `path` fits the alerts index's ECS mapping (`computeIsEcsCompliant`). */
 export function isEcsCompliant(value: unknown, path: string): boolean {
-  const info = pathInfo(path);
+  return compliantAt(value, infoOf(nodeOf(path)));
+}
+
+function compliantAt(value: unknown, info: PathInfo): boolean {
   if (info.blocked) return false;
   if (info.nested) {
     return Array.isArray(value) ? value.every(isPlainObject) : isPlainObject(value);
@@ -253,46 +287,58 @@ export interface StripResult {
 export function stripNonEcs(doc: Doc): StripResult {
   const removed: string[] = [];
   const toAdd: Array<[string, unknown]> = [];
-  walkObject(doc, '', true, removed, toAdd);
+  walkObject(doc, root, true, removed, toAdd);
   for (const [k, v] of toAdd) doc[k] = v;
   return { doc, removed };
 }
 
-function walkObject(obj: Doc, path: string, top: boolean, removed: string[], toAdd: Array<[string, unknown]>): void {
+function isEmpty(o: Doc): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return false;
+  return true;
+}
+
+/** The first dotted segment of a key. */
+function head(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
+function walkObject(obj: Doc, at: PathNode, top: boolean, removed: string[], toAdd: Array<[string, unknown]>): void {
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    const fullPath = path === '' ? key : `${path}.${key}`;
+    // A dotted key is one step here, as Kibana joins it into the path (`a` + `b.c` is `a.b.c`).
+    const node = child(at, key);
     let deleted = false;
-    if (top && BANNED_TOP.has(key.split('.')[0])) {
+    if (top && BANNED_TOP.has(head(key))) {
       delete obj[key];
       deleted = true;
-      removed.push(fullPath);
+      removed.push(node.path);
     }
     if (!deleted) {
       if (Array.isArray(value)) {
-        const kept = walkArray(value, fullPath, removed, toAdd);
+        const kept = walkArray(value, node, removed, toAdd);
         if (kept.length > 0) obj[key] = kept;
         else {
           delete obj[key];
           deleted = true;
         }
-      } else if (!isEcsCompliant(value, fullPath)) {
+      } else if (!compliantAt(value, infoOf(node))) {
         delete obj[key];
         deleted = true;
-        removed.push(fullPath);
+        removed.push(node.path);
       } else if (isPlainObject(value)) {
-        walkObject(value, fullPath, false, removed, toAdd);
-        if (Object.keys(value).length === 0) {
+        walkObject(value, node, false, removed, toAdd);
+        if (isEmpty(value)) {
           delete obj[key];
           deleted = true;
         }
       }
     }
     if (!deleted && top) {
-      const head = fullPath.split('.')[0];
-      const dest = Object.hasOwn(COPY_TOP, head) ? COPY_TOP[head] : undefined;
+      const h = head(key);
+      const dest = Object.hasOwn(COPY_TOP, h) ? COPY_TOP[h] : undefined;
       if (dest) {
-        const target = dest + fullPath.slice(head.length);
+        const target = dest + node.path.slice(h.length);
         const v = obj[key];
         if (isPlainObject(v)) for (const [k, x] of Object.entries(flattenWithPrefix(target, v))) toAdd.push([k, x]);
         else toAdd.push([target, v]);
@@ -301,19 +347,19 @@ function walkObject(obj: Doc, path: string, top: boolean, removed: string[], toA
   }
 }
 
-function walkArray(arr: unknown[], pathString: string, removed: string[], toAdd: Array<[string, unknown]>): unknown[] {
+function walkArray(arr: unknown[], at: PathNode, removed: string[], toAdd: Array<[string, unknown]>): unknown[] {
   for (let i = 0; i < arr.length; i++) {
-    if (Array.isArray(arr[i])) arr[i] = walkArray(arr[i] as unknown[], pathString, removed, toAdd);
+    if (Array.isArray(arr[i])) arr[i] = walkArray(arr[i] as unknown[], at, removed, toAdd);
   }
   return arr.filter((v) => {
     if (Array.isArray(v)) return v.length > 0;
-    if (!isEcsCompliant(v, pathString)) {
-      removed.push(pathString);
+    if (!compliantAt(v, infoOf(at))) {
+      removed.push(at.path);
       return false;
     }
     if (isPlainObject(v)) {
-      walkObject(v, pathString, false, removed, toAdd);
-      return Object.keys(v).length > 0;
+      walkObject(v, at, false, removed, toAdd);
+      return !isEmpty(v);
     }
     return true;
   });

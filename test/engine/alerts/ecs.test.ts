@@ -62,6 +62,20 @@ describe('ECS compliance (Kibana traverseAndMutateDoc)', () => {
     expect(isEcsCompliant([{ indicator: {} }], 'threat.enrichments')).toBe(true);
   });
 
+  it('judges every path alike when its cache of paths fills up and starts over in the middle of a document', () => {
+    // More distinct paths than the cache holds (20,000), with the ones to judge before and after.
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 25_000; i++) many[`k${i}`] = i;
+    const doc = { source: { ip: 'not an ip', port: 443 }, custom: many, host: { ip: 'nope' }, 'agent.name': { a: 1 } };
+    const { doc: out, removed } = stripNonEcs(doc);
+    expect(removed).toEqual(['source.ip', 'host.ip', 'agent.name']);
+    expect(out).toEqual({ source: { port: 443 }, custom: many });
+    // Dotted and nested spellings of one path are judged alike, before and after the cache started over.
+    for (const d of [{ 'source.ip': 'x' }, { source: { ip: 'x' } }, { 'source.ip': '10.0.0.1' }])
+      expect(stripNonEcs(d).removed).toEqual(d['source.ip'] === '10.0.0.1' ? [] : ['source.ip']);
+    expect(isEcsCompliant('x', 'source.ip')).toBe(false);
+  });
+
   it('strips banned and incompatible fields, keeps compatible ones, copies event and data_stream', () => {
     const doc: Record<string, unknown> = {
       '@timestamp': 'yesterday',
