@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
+import { alertJson } from '../engine/alerts/alert-json.js';
 
 export type WorkflowStatus = 'open' | 'acknowledged' | 'closed';
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['open', 'acknowledged', 'closed'];
@@ -226,8 +227,6 @@ export class AlertStore {
   /** Stores an alert document; false when an alert with its id is already there. Call inside a transaction. */
   insert(doc: Record<string, unknown>, eventSeq: number | null): boolean {
     const rf = this.ruleFields(doc);
-    const rest: Record<string, unknown> = {};
-    for (const k of Object.keys(doc)) if (!RULE_FIELD_SET.has(k)) rest[k] = doc[k];
     const severity = String(doc['kibana.alert.severity'] ?? 'low');
     const original = Date.parse(String(doc['kibana.alert.original_time'] ?? ''));
     const r = this.st.insert.run({
@@ -246,7 +245,8 @@ export class AlertStore {
       group_id: str(doc['kibana.alert.group.id']) ?? null,
       event_seq: eventSeq,
       rf,
-      doc: JSON.stringify(rest),
+      // The document without its rule fields, written without building that copy first.
+      doc: alertJson(doc, RULE_FIELD_SET),
     });
     return r.changes === 1;
   }

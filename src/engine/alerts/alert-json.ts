@@ -36,10 +36,14 @@ function valueText(v: unknown): string | undefined {
   return JSON.stringify(v);
 }
 
-/** `JSON.stringify(doc)` for a plain document (no `toJSON` on the document itself). */
-export function alertJson(doc: Record<string, unknown>): string {
+/**
+ * `JSON.stringify(doc)` for a plain document (no `toJSON` on the document itself); with `leaveOut`,
+ * of the document without those keys (the store keeps an alert's rule fields apart).
+ */
+export function alertJson(doc: Record<string, unknown>, leaveOut?: ReadonlySet<string>): string {
   let out = '{';
   for (const k of Object.keys(doc)) {
+    if (leaveOut !== undefined && leaveOut.has(k)) continue;
     const t = valueText(doc[k]);
     // Members JSON.stringify leaves out: undefined, functions, symbols.
     if (t === undefined) continue;

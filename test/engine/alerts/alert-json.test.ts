@@ -37,4 +37,15 @@ describe('alertJson', () => {
     expect(alertJson({})).toBe('{}');
     expect(alertJson({ u: undefined })).toBe('{}');
   });
+
+  it('leaves out the keys it is given, as JSON.stringify of the document without them', async () => {
+    const r = await quietHunt([examples]);
+    const leaveOut = new Set(['kibana.alert.rule.parameters', 'kibana.alert.rule.note', '@timestamp', 'absent']);
+    for (const a of r.alerts) {
+      const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !leaveOut.has(k)));
+      expect(alertJson(a, leaveOut)).toBe(JSON.stringify(rest));
+    }
+    expect(alertJson({ a: 1, b: 2 }, new Set(['a', 'b']))).toBe('{}');
+    expect(alertJson({ a: 1, b: 2 }, new Set(['a']))).toBe('{"b":2}');
+  });
 });
