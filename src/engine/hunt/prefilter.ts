@@ -66,6 +66,12 @@ export interface LinePrefilter {
    * many newlines `buf[from, to)` holds.
    */
   scan(buf: Buffer, from: number, to: number, onLine: (start: number, end: number, newlines: number) => void): number;
+  /**
+   * A buffer to read blocks into, which `scan` then reads where they are (no copy into the vector
+   * search's memory); undefined without WebAssembly SIMD. A buffer whose length has become 0 was
+   * let go (a longer block grew that memory): ask again.
+   */
+  readBuffer(size: number): Buffer | undefined;
   /** Literals used to find candidate lines, for logs and tests. */
   anchors: string[];
   /** Whether rules' finer needs are still judged (dropped when they turn few lines away), for tests. */
@@ -280,6 +286,10 @@ class Prefilter implements LinePrefilter {
       if (found === this.needCiSize[r]) return true;
     }
     return false;
+  }
+
+  readBuffer(size: number): Buffer | undefined {
+    return this.simd?.blockBuffer(size);
   }
 
   /** Starts of the lines in `buf[from, to)` that hold something the byte scan cannot judge, in order. */

@@ -68,6 +68,8 @@ export class SegmentProcessor {
   private prefilter: LinePrefilter | undefined | 'unbuilt';
   /** The NDJSON read buffer, reused from segment to segment. */
   private readBuffer: Buffer | undefined;
+  /** `readBuffer` for ECS input, in the prefilter's memory (`LinePrefilter.readBuffer`). */
+  private scanBuffer: Buffer | undefined;
   /** Lines the prefilter has looked at and kept, to see whether it pays (`scanPays`). */
   private scanned = 0;
   private scanKept = 0;
@@ -311,7 +313,7 @@ export class SegmentProcessor {
       // The unfinished last line of a block is moved to the front of the buffer and the next block
       // read after it (no concatenation of whole blocks); a line longer than a block grows the buffer.
       // The buffer is kept for the next segment: a fresh one is fresh pages, each faulted in by the read.
-      let buf = (this.readBuffer ??= Buffer.allocUnsafe(2 * BLOCK));
+      let buf = this.blockBuffer(ecs);
       let carryLen = 0;
       for (;;) {
         if (pos - carryLen >= end) break;
@@ -357,6 +359,20 @@ export class SegmentProcessor {
       closeSync(fd);
     }
     return lineNo;
+  }
+
+  /**
+   * The buffer blocks are read into, kept from segment to segment (a fresh one is fresh pages, each
+   * faulted in by the read). ECS input is read into the prefilter's own memory when it has one, so
+   * its scan finds each block where it was read instead of copying it there.
+   */
+  private blockBuffer(ecs: boolean): Buffer {
+    if (ecs && this.scanPays()) {
+      if (this.scanBuffer === undefined || this.scanBuffer.length === 0)
+        this.scanBuffer = (this.prefilter as LinePrefilter).readBuffer(2 * BLOCK);
+      if (this.scanBuffer !== undefined) return this.scanBuffer;
+    }
+    return (this.readBuffer ??= Buffer.allocUnsafe(2 * BLOCK));
   }
 
   private parseLine(

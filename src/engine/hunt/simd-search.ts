@@ -559,9 +559,27 @@ export class SimdSearch {
     }
   }
 
-  /** Copies `buf[from, to)` into memory; later calls search it, in `buf`'s positions. */
-  load(buf: Uint8Array, from: number, to: number): void {
+  /**
+   * A buffer of `size` bytes in this searcher's memory, where the blocks go: a block read into it
+   * is loaded without a copy. It stays usable until a larger block, loaded from elsewhere, grows
+   * the memory (then its length is 0 and the caller takes a new one or an ordinary buffer).
+   * Tables must all be registered before.
+   */
+  blockBuffer(size: number): Buffer {
+    this.loadedTo = Math.max(this.loadedTo, 0);
     // 16 spare bytes: a vector load near the end never reads past the memory.
+    this.reserve(this.base + size + 16);
+    return Buffer.from(this.x.memory.buffer, this.base, size);
+  }
+
+  /** Copies `buf[from, to)` into memory (unless it is there already); later calls search it, in `buf`'s positions. */
+  load(buf: Uint8Array, from: number, to: number): void {
+    if (buf.buffer === this.x.memory.buffer && buf.byteOffset === this.base) {
+      // A block read into `blockBuffer`: in place already.
+      this.delta = this.base;
+      this.loadedTo = to;
+      return;
+    }
     this.reserve(this.base + (to - from) + 16);
     this.mem.set(buf.subarray(from, to), this.base);
     this.delta = this.base - from;

@@ -100,6 +100,37 @@ describe('SimdSearch', () => {
     s.load(big, 0, big.length);
     expect(s.find(n, 0, big.length)).toBe(big.length - 9);
   });
+
+  it('searches a block read into its own buffer where it lies, and lets that buffer go when it grows', () => {
+    const r = seededRandom(11);
+    const s = SimdSearch.create() as SimdSearch;
+    const n = s.needle('cmd.exe', true);
+    const own = s.blockBuffer(1 << 16);
+    for (let round = 0; round < 20; round++) {
+      // Written into the buffer as a read would, not through `load`'s copy.
+      randomText(r, 1 << 16).copy(own);
+      own.write('CMD.EXE', Math.floor(r() * ((1 << 16) - 7)), 'latin1');
+      const text = Buffer.from(own);
+      const from = Math.floor(r() * 100);
+      s.load(own, from, own.length);
+      const want = foldAscii(text.toString('latin1')).indexOf('cmd.exe', from);
+      expect(s.find(n, from, own.length)).toBe(want);
+      expect(s.count(10, from, own.length)).toBe(text.subarray(from).filter((b) => b === 10).length);
+      // A view of it (what a scan bounded at a line end passes) is in place too.
+      expect(s.find(n, from, own.length - 1)).toBe(want + 7 <= own.length - 1 ? want : -1);
+    }
+    // A larger block from elsewhere grows the memory: the old buffer is let go, a new one works.
+    const big = Buffer.alloc(4 << 20, 'x');
+    big.write('cmd.exe', 5, 'latin1');
+    s.load(big, 0, big.length);
+    expect(s.find(n, 0, big.length)).toBe(5);
+    expect(own.length).toBe(0);
+    const again = s.blockBuffer(1 << 16);
+    again.fill('y');
+    again.write('Cmd.exe', 100, 'latin1');
+    s.load(again, 0, again.length);
+    expect(s.find(n, 0, again.length)).toBe(100);
+  });
 });
 
 describe('LiteralAutomaton in WebAssembly', () => {
