@@ -25,7 +25,7 @@
  *   The same event therefore gets the same `_id` in a re-run, in a copy of the file, or in two
  *   overlapping exports.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { isPlainObject, type Doc } from './fields.js';
 
 /** eqlite's namespace for rule saved-object ids (a fixed random UUID, never to change). */
@@ -37,7 +37,8 @@ export const CONTENT_ID_EXCLUDED_FIELDS: readonly string[] = ['event.ingested', 
 /** `_version` as Kibana stringifies it for EQL hits, which have none. */
 export const EQL_HIT_VERSION = 'undefined';
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+// One-shot: no Hash object per call (every alert id and every content id is one).
+const sha256 = (s: string): string => hash('sha256', s, 'hex');
 
 function uuidBytes(uuid: string): Buffer {
   const hex = uuid.replace(/-/g, '');
@@ -115,6 +116,7 @@ export function canonicalJson(v: unknown): string {
 function canonical(v: unknown, paths: readonly string[] | undefined): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v !== 'object') {
+    if (typeof v === 'string') return JSON.stringify(v);
     if (typeof v === 'bigint') return v.toString();
     return JSON.stringify(v) ?? 'null';
   }
@@ -129,10 +131,12 @@ function canonical(v: unknown, paths: readonly string[] | undefined): string {
   const withJson = v as { toJSON?: () => unknown };
   if (!isPlainObject(v) && typeof withJson.toJSON === 'function') return canonical(withJson.toJSON(), undefined);
   const o = v as Doc;
-  const keys = Object.keys(o).sort();
+  const keys = Object.keys(o);
+  if (keys.length > 1) keys.sort();
   let out = '{';
   let first = true;
-  for (const k of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const x = o[k];
     if (x === undefined) continue;
     let below: string[] | undefined;
@@ -144,9 +148,24 @@ function canonical(v: unknown, paths: readonly string[] | undefined): string {
     }
     if (!first) out += ',';
     first = false;
-    out += JSON.stringify(k) + ':' + canonical(x, below);
+    out += quoted(k) + ':' + canonical(x, below);
   }
   return out + '}';
+}
+
+/** Keys as JSON strings; documents repeat their keys, so each is written once. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 50_000;
+
+function quoted(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    // Keys come from the data (registry values, labels…): bounded.
+    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
+    quotedKeys.set(k, q);
+  }
+  return q;
 }
 
 /**
