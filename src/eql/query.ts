@@ -72,8 +72,10 @@ export interface CompiledQuery {
   /** True when some stage (or the event filter) accepts the document. */
   matchesAny(doc: Record<string, unknown>): boolean;
   /**
-   * Literal groups for line prefiltering: a document can match only if, for every group, its raw
-   * text contains one of the group's strings (`ci`: compare case-folded). Empty = no constraint.
+   * Literal groups for line prefiltering: a document can matter to the query (match the filter, or
+   * any stage or the until clause of a sequence, missing-event stages included) only if, for every
+   * group, its raw text contains one of the group's strings (`ci`: compare case-folded). Empty =
+   * no constraint.
    */
   readonly requiredLiterals: LiteralGroup[];
   /**
@@ -286,8 +288,11 @@ export function compileQuery(text: string, options: CompileOptions = {}): Compil
         for (const p of preds) if (p(doc)) return true;
         return false;
       };
-  // The conditions a document matching the query meets one of: the filter, or a stage that is not a missing event.
-  const matching = cond ? [cond] : stages.filter((s) => !s.missing).map((s) => s.cond);
+  // The conditions a document that can change the query's result meets one of: the filter, or any
+  // stage or the until clause of a sequence. A missing-event stage's event and an until event end
+  // no sequence but stop one, so a reader that skipped them (the hunt's line prefilter) would
+  // report sequences Elasticsearch does not.
+  const matching = cond ? [cond] : [...stages.map((s) => s.cond), ...(until ? [until.cond] : [])];
 
   return {
     text,

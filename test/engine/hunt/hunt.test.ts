@@ -3,7 +3,7 @@
  * built CLI): alerts from every bundled format, determinism and de-duplication, the prefilter's
  * neutrality, sequences across files in any order, bad inputs, and Kibana's max_signals cap.
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -146,6 +146,71 @@ describe('the line prefilter never changes results', () => {
     expect(withPre.stderr).toMatch(/lines skipped unparsed by the prefilter/);
     // Without the prefilter the bad line is parsed and reported.
     expect(without.stderr).toContain('json-syntax');
+  });
+
+  it('keeps the events that stop a sequence: until clauses and missing-event stages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-pre-'));
+    const rule = (id: string, query: string) =>
+      [
+        '[metadata]',
+        'creation_date = "2026/11/29"',
+        'maturity = "production"',
+        'updated_date = "2026/11/29"',
+        '[rule]',
+        'author = ["eqlite"]',
+        `description = "${id}"`,
+        'from = "now-9m"',
+        'index = ["logs-*"]',
+        'language = "eql"',
+        'license = "Elastic License v2"',
+        `name = "${id}"`,
+        'risk_score = 21',
+        `rule_id = "${id}"`,
+        'severity = "low"',
+        'type = "eql"',
+        `query = '''\n${query}\n'''`,
+      ].join('\n');
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, 'until.toml'),
+      rule(
+        'until-rule',
+        'sequence by host.name with maxspan=1h [process where process.name == "alpha.exe"] [process where process.name == "bravo.exe"] until [process where process.name == "stopper.exe"]',
+      ),
+    );
+    writeFileSync(
+      join(rules, 'missing.toml'),
+      rule(
+        'missing-rule',
+        'sequence by host.name with maxspan=1h [process where process.name == "alpha.exe"] ![process where process.name == "gamma.exe"] [process where process.name == "bravo.exe"]',
+      ),
+    );
+    // Host h1: stopped by an until event; h2: by a missing-event stage's event; h3: neither.
+    const ev = (t: number, host: string, name: string) =>
+      JSON.stringify({
+        '@timestamp': new Date(Date.UTC(2026, 10, 1, 0, 0, t)).toISOString(),
+        event: { category: ['process'], type: ['start'] },
+        host: { name: host },
+        process: { name },
+      });
+    const lines = [
+      ...['h1', 'h2', 'h3'].map((h, i) => ev(i, h, 'alpha.exe')),
+      ev(10, 'h1', 'stopper.exe'),
+      ev(11, 'h2', 'gamma.exe'),
+      ...['h1', 'h2', 'h3'].map((h, i) => ev(20 + i, h, 'bravo.exe')),
+    ];
+    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n');
+    const hosts = (alerts: Array<Record<string, unknown>>) =>
+      alerts
+        .filter((a) => a['kibana.alert.building_block_type'] === undefined)
+        .map((a) => `${String(a['kibana.alert.rule.rule_id'])} ${JSON.stringify(a['host.name'] ?? a.host)}`)
+        .sort();
+    const withPre = await run([join(dir, 'events.ndjson')], { prefilter: true, rulePaths: [rules] });
+    const without = await run([join(dir, 'events.ndjson')], { prefilter: false, rulePaths: [rules] });
+    expect(hosts(withPre.alerts)).toEqual(hosts(without.alerts));
+    // h1 only for the missing-event rule, h2 only for the until rule, h3 for both.
+    expect(withPre.alerts.filter((a) => a['kibana.alert.building_block_type'] === undefined)).toHaveLength(4);
   });
 
   it('stands aside when most lines hold the literals, so it costs nothing where it skips nothing', async () => {
