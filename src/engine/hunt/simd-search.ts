@@ -53,6 +53,7 @@ const op = {
   block: 0x02,
   loop: 0x03,
   if: 0x04,
+  else: 0x05,
   end: 0x0b,
   br: 0x0c,
   br_if: 0x0d,
@@ -86,6 +87,7 @@ const simd = {
   i8x16_eq: 0x23,
   v128_and: 0x4e,
   v128_or: 0x50,
+  v128_any_true: 0x53,
   i8x16_bitmask: 0x64,
 } as const;
 
@@ -117,11 +119,11 @@ const when = (cond: number[], then: number[]) => [...cond, op.if, EMPTY, ...then
 /** `a >= b` (signed) for two locals. */
 const geS = (a: number, b: number) => [...get(a), ...get(b), op.i32_ge_s];
 /** The 16 bytes at `local + offset` (a local too), or-ed with a splat local, compared with another. */
-const eqAt = (p: number, off: number, mask: number, c: number) => [
+const eqAt = (p: number, off: number, mask: number, c: number, imm = 0) => [
   ...get(p),
   ...get(off),
   op.i32_add,
-  ...load128,
+  ...[SIMD, simd.v128_load, 0, ...uleb(imm)],
   ...get(mask),
   ...s(simd.v128_or),
   ...get(c),
@@ -185,30 +187,61 @@ function findBody(): number[] {
     ...loopUntil(
       [...get(p), ...c32(15), op.i32_add, ...get(last), op.i32_gt_s],
       [
-        ...eqAt(p, i1, m1, c1),
-        ...eqAt(p, i2, m2, c2),
-        ...s(simd.v128_and),
-        ...s(simd.i8x16_bitmask),
-        ...set(mask),
-        // Each candidate, lowest first: compared in full.
+        // Stretches without a candidate, 32 starts at a time: one test of both halves at once.
         ...loopUntil(
-          [...get(mask), op.i32_eqz],
           [
+            // Out of range ends it before anything past the block is read.
             ...get(p),
-            ...get(mask),
-            op.i32_ctz,
+            ...c32(31),
             op.i32_add,
-            ...set(q),
-            ...when(verify(q), [...get(q), op.return]),
-            ...get(mask),
-            ...get(mask),
+            ...get(last),
+            op.i32_gt_s,
+            op.if,
+            I32,
             ...c32(1),
-            op.i32_sub,
-            op.i32_and,
+            op.else,
+            ...eqAt(p, i1, m1, c1),
+            ...eqAt(p, i2, m2, c2),
+            ...s(simd.v128_and),
+            ...eqAt(p, i1, m1, c1, 16),
+            ...eqAt(p, i2, m2, c2, 16),
+            ...s(simd.v128_and),
+            ...s(simd.v128_or),
+            ...s(simd.v128_any_true),
+            op.end,
+          ],
+          inc(p, 32),
+        ),
+        // The skip may have run past the last whole step: the loop's own test ends it then.
+        ...when(
+          [...get(p), ...c32(15), op.i32_add, ...get(last), op.i32_gt_s, op.i32_eqz],
+          [
+            ...eqAt(p, i1, m1, c1),
+            ...eqAt(p, i2, m2, c2),
+            ...s(simd.v128_and),
+            ...s(simd.i8x16_bitmask),
             ...set(mask),
+            // Each candidate, lowest first: compared in full.
+            ...loopUntil(
+              [...get(mask), op.i32_eqz],
+              [
+                ...get(p),
+                ...get(mask),
+                op.i32_ctz,
+                op.i32_add,
+                ...set(q),
+                ...when(verify(q), [...get(q), op.return]),
+                ...get(mask),
+                ...get(mask),
+                ...c32(1),
+                op.i32_sub,
+                op.i32_and,
+                ...set(mask),
+              ],
+            ),
+            ...inc(p, 16),
           ],
         ),
-        ...inc(p, 16),
       ],
     ),
     // The last few starts one by one.
