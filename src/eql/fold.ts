@@ -16,12 +16,17 @@ const RECENT_MAX = 4096;
 export function foldCase(s: string): string {
   const hit = recent.get(s);
   if (hit !== undefined) return hit;
-  let lower = s.toLowerCase();
-  // Same length and no final sigma: every code point mapped 1:1, as Java's simple mapping does.
-  if (lower.length !== s.length || lower.indexOf('\u03c2') >= 0) lower = foldSlow(s);
+  const lower = foldText(s);
   if (recent.size >= RECENT_MAX) recent.clear();
   recent.set(s, lower);
   return lower;
+}
+
+/** `foldCase` without its memory of recent strings: for text seen once (a whole document). */
+export function foldText(s: string): string {
+  const lower = s.toLowerCase();
+  // Same length and no final sigma: every code point mapped 1:1, as Java's simple mapping does.
+  return lower.length !== s.length || lower.indexOf('\u03c2') >= 0 ? foldSlow(s) : lower;
 }
 
 function foldSlow(s: string): string {

@@ -1,6 +1,8 @@
 /** The ingest prefilter: compiled groups (includes, or one alternation for large groups) decide as plain substring tests do. */
 import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { compileQuery, requiredLiterals } from '../../src/eql/index.js';
+import { foldText } from '../../src/eql/fold.js';
 import { autoId, compileSpec, isCandidate, prepare, type CandidateSpec } from '../../src/server/ingest/prepare.js';
 
 function naive(text: string, spec: CandidateSpec): boolean {
@@ -8,7 +10,7 @@ function naive(text: string, spec: CandidateSpec): boolean {
   const esc = (s: string) => JSON.stringify(s).slice(1, -1);
   return spec.rules.some((groups) =>
     groups.every((g) =>
-      g.values.some((v) => (g.ci ? text.toLowerCase().includes(esc(v).toLowerCase()) : text.includes(esc(v)))),
+      g.values.some((v) => (g.ci ? foldText(text).includes(foldText(esc(v))) : text.includes(esc(v)))),
     ),
   );
 }
@@ -47,6 +49,23 @@ describe('candidate prefilter', () => {
   it('decides as substring tests on the (lower-cased) text do', () => {
     for (const t of texts) expect(isCandidate(t, compiled), t).toBe(naive(t, spec));
     expect(texts.filter((t) => isCandidate(t, compiled)).length).toBeGreaterThan(4);
+  });
+
+  it("keeps what the rules' case folding matches and JavaScript's toLowerCase does not (İ, a final Σ)", () => {
+    // EQL folds code point by code point (Java's simple mapping: İ → i, Σ → σ); toLowerCase gives
+    // İ → i + U+0307 and a word-final Σ → ς, so a screen on toLowerCase alone missed these.
+    for (const [query, value] of [
+      ['process where process.command_line : "*ping*"', 'PİNG 10.0.0.1'],
+      ['process where process.command_line : "*iσ*"', 'İΣ'],
+      ['process where process.command_line : "*kelvin*"', 'KELVİN'],
+    ]) {
+      const q = compileQuery(query);
+      const doc = { event: { category: 'process' }, process: { command_line: value } };
+      expect(q.filter?.(doc), query).toBe(true);
+      const groups = requiredLiterals([q.cond!]).filter((g) => g.values.length > 0);
+      const c = compileSpec({ always: false, rules: [groups.map((g) => ({ values: g.values, ci: g.ci }))] });
+      expect(isCandidate(JSON.stringify(doc), c), `${query} on ${value}`).toBe(true);
+    }
   });
 
   it('a literal inside the spliced event.ingested member still counts', () => {

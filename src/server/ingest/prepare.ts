@@ -10,6 +10,7 @@
  * a candidate (shippers written in Go escape `<`, `>` and `&` that way).
  */
 import { hash } from 'node:crypto';
+import { foldText } from '../../eql/fold.js';
 import { fastIsoToMs } from '../../eql/ordinal.js';
 import { isEcsDocument } from '../../sources/edr/detect.js';
 import { looksIngested } from '../../sources/windows/normalise.js';
@@ -133,15 +134,16 @@ function str(v: unknown): string | null {
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /**
- * JSON-escaped literals, lower-cased where the comparison folds case. A group of a few values is
- * searched with `includes`, a larger one with one alternation (a single pass over the text: a
- * third of the cost of forty `includes` on the founding rule's command-line group). Groups that
- * need no lower-cased copy of the text are tried first.
+ * JSON-escaped literals, case-folded as the rules fold where the comparison folds case
+ * (`foldText`: code point by code point, so `İ` meets `i`, which `toLowerCase` makes two code
+ * points). A group of a few values is searched with `includes`, a larger one with one alternation
+ * (a single pass over the text: a third of the cost of forty `includes` on the founding rule's
+ * command-line group). Groups that need no folded copy of the text are tried first.
  */
 export function compileSpec(spec: CandidateSpec): CompiledSpec {
   const esc = (s: string) => JSON.stringify(s).slice(1, -1);
   const group = (g: LiteralNeed): GroupTest => {
-    const values = g.values.map((v) => (g.ci ? esc(v).toLowerCase() : esc(v)));
+    const values = g.values.map((v) => (g.ci ? foldText(esc(v)) : esc(v)));
     if (values.length <= 2) return { ci: g.ci, test: (hay) => values.some((v) => hay.includes(v)) };
     const re = new RegExp(values.map((v) => v.replace(REGEXP_SPECIAL, '\\$&')).join('|'));
     return { ci: g.ci, test: (hay) => re.test(hay) };
@@ -164,7 +166,7 @@ export function isCandidate(text: string, spec: CompiledSpec): boolean {
   for (const groups of spec.rules) {
     let all = true;
     for (const g of groups) {
-      if (!g.test(g.ci ? (lowered ??= text.toLowerCase()) : text)) {
+      if (!g.test(g.ci ? (lowered ??= foldText(text)) : text)) {
         all = false;
         break;
       }
@@ -188,7 +190,7 @@ function memberMatters(member: string | undefined, spec: CompiledSpec): boolean 
   if (member !== lastMember || spec !== lastSpec) {
     lastMember = member;
     lastSpec = spec;
-    const lowered = member.toLowerCase();
+    const lowered = foldText(member);
     lastMatters = spec.rules.some((groups) => groups.some((g) => g.test(g.ci ? lowered : member)));
   }
   return lastMatters;
