@@ -6,7 +6,7 @@ import { foldText } from '../../src/eql/fold.js';
 import { autoId, compileSpec, isCandidate, prepare, type CandidateSpec } from '../../src/server/ingest/prepare.js';
 
 function naive(text: string, spec: CandidateSpec): boolean {
-  if (spec.always || text.includes('\\u')) return true;
+  if (spec.always || text.includes('\\u') || text.includes('\\/')) return true;
   const esc = (s: string) => JSON.stringify(s).slice(1, -1);
   return spec.rules.some((groups) =>
     groups.every((g) =>
@@ -66,6 +66,17 @@ describe('candidate prefilter', () => {
       const c = compileSpec({ always: false, rules: [groups.map((g) => ({ values: g.values, ci: g.ci }))] });
       expect(isCandidate(JSON.stringify(doc), c), `${query} on ${value}`).toBe(true);
     }
+  });
+
+  it('keeps documents whose writer escaped `/` (PHP), where the bytes do not show the literal', () => {
+    const q = compileQuery('process where process.executable : "/tmp/*"');
+    const doc = { event: { category: 'process' }, process: { executable: '/tmp/x' } };
+    expect(q.filter?.(doc)).toBe(true);
+    const groups = requiredLiterals([q.cond!]).filter((g) => g.values.length > 0);
+    const c = compileSpec({ always: false, rules: [groups.map((g) => ({ values: g.values, ci: g.ci }))] });
+    expect(isCandidate(JSON.stringify(doc), c)).toBe(true);
+    expect(isCandidate(JSON.stringify(doc).replace(/\//g, '\\/'), c)).toBe(true);
+    expect(isCandidate(JSON.stringify({ ...doc, process: { executable: '/var/x' } }), c)).toBe(false);
   });
 
   it('a literal inside the spliced event.ingested member still counts', () => {

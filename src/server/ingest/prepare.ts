@@ -6,8 +6,9 @@
  *
  * That last test uses the literals every match must contain (`requiredLiterals`, as `eqlite hunt`
  * prefilters lines): a document without them is stored but not handed to detection. The raw text
- * is searched; literals are searched JSON-escaped, and a document with any `\u` escape is always
- * a candidate (shippers written in Go escape `<`, `>` and `&` that way).
+ * is searched; literals are searched JSON-escaped, and a document with any `\u` escape or an
+ * escaped `/` is always a candidate (shippers written in Go escape `<`, `>` and `&` the first way,
+ * PHP escapes every `/` the second).
  */
 import { hash } from 'node:crypto';
 import { foldText } from '../../eql/fold.js';
@@ -161,7 +162,8 @@ export function compileSpec(spec: CandidateSpec): CompiledSpec {
 }
 
 export function isCandidate(text: string, spec: CompiledSpec): boolean {
-  if (spec.always || text.includes('\\u')) return true;
+  // Escapes hide the literals' bytes: Go writes `<`, `>`, `&` as `\u003c`…, PHP writes `/` as `\/`.
+  if (spec.always || text.includes('\\u') || text.includes('\\/')) return true;
   let lowered: string | undefined;
   for (const groups of spec.rules) {
     let all = true;
