@@ -112,45 +112,53 @@ export class LiteralAutomaton {
     this.nClasses = n;
     this.classes = new Uint8Array(256).map((_, b) => classOf[fold[b]]);
 
-    // The trie.
-    const next: Array<Int32Array> = [new Int32Array(n).fill(-1)];
+    // The trie, written straight into the flat transition table (a row of `n` entries per state,
+    // -1 for no edge): the rule index builds automata of thousands of states for some fields, and
+    // a typed array per state cost most of the construction.
+    let delta = new Int32Array(
+      Math.max(
+        16,
+        bytes.reduce((k, p) => k + p.length, 1),
+      ) * n,
+    ).fill(-1);
     const tags: number[][] = [[]];
+    let states = 1;
     bytes.forEach((p, idx) => {
-      let s = 0;
+      let st = 0;
       for (const b of p) {
-        const c = classOf[b];
-        if (next[s][c] < 0) {
-          next[s][c] = next.length;
-          next.push(new Int32Array(n).fill(-1));
+        const at = st * n + classOf[b];
+        if (delta[at] < 0) {
+          delta[at] = states++;
           tags.push([]);
         }
-        s = next[s][c];
+        st = delta[at];
       }
-      tags[s].push(patterns[idx].tag);
+      tags[st].push(patterns[idx].tag);
     });
-    // Breadth first: failure links folded into a full transition table, outputs merged along them.
-    const states = next.length;
-    const delta = new Int32Array(states * n);
+    // Shared prefixes make fewer states than the bound: the table is copied to its size.
+    delta = delta.slice(0, states * n);
+    // Breadth first: failure links folded into the table (missing edges become the failure
+    // state's), outputs merged along them.
     const fail = new Int32Array(states);
     const queue: number[] = [];
     for (let c = 0; c < n; c++) {
-      const t = next[0][c];
+      const t = delta[c];
       if (t < 0) delta[c] = 0;
       else {
-        delta[c] = t;
         fail[t] = 0;
         queue.push(t);
       }
     }
     for (let q = 0; q < queue.length; q++) {
-      const s = queue[q];
-      for (const t of tags[fail[s]]) if (!tags[s].includes(t)) tags[s].push(t);
+      const st = queue[q];
+      for (const t of tags[fail[st]]) if (!tags[st].includes(t)) tags[st].push(t);
+      const row = st * n;
+      const failRow = fail[st] * n;
       for (let c = 0; c < n; c++) {
-        const t = next[s][c];
-        if (t < 0) delta[s * n + c] = delta[fail[s] * n + c];
+        const t = delta[row + c];
+        if (t < 0) delta[row + c] = delta[failRow + c];
         else {
-          delta[s * n + c] = t;
-          fail[t] = delta[fail[s] * n + c];
+          fail[t] = delta[failRow + c];
           queue.push(t);
         }
       }
