@@ -4,7 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { HuntProgress } from './run.js';
-import { counted } from '../counted.js';
+import { counted, formatCount } from '../counted.js';
 import { formatBytes } from './summary.js';
 
 export interface ProgressReporter {
@@ -32,8 +32,8 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
         const payload = {
           done: formatBytes(p.bytesDone),
           total: formatBytes(p.bytesTotal),
-          rate: Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US'),
-          hits: p.hits.toLocaleString('en-US'),
+          rate: formatCount(Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000))),
+          hits: formatCount(p.hits),
           phase: p.phase,
         };
         if (!begun) {

@@ -6,7 +6,7 @@
 import type { ProblemClass } from '../problems.js';
 import { formatLocation } from '../problems.js';
 import type { HuntStats } from './run.js';
-import { counted } from '../counted.js';
+import { counted, formatCount } from '../counted.js';
 
 export interface AlertFacts {
   rule: string;
@@ -61,7 +61,7 @@ export function formatBytes(bytes: number): string {
 }
 
 function n(x: number): string {
-  return x.toLocaleString('en-US');
+  return formatCount(x);
 }
 
 export function renderSummary(s: SummaryInput): string {
