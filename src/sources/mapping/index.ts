@@ -15,7 +15,13 @@ export type {
   Scalar,
   Step,
 } from './types.js';
-export { compileMapping, cloneJson, type CompiledMapping, type MappingReport } from './compile.js';
+export {
+  compileMapping,
+  cloneJson,
+  setAdaptiveThreshold,
+  type CompiledMapping,
+  type MappingReport,
+} from './compile.js';
 export { compilePath, isObject, type Accessor } from './path.js';
 export {
   ARGV_SPLITTERS,

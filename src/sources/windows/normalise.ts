@@ -128,7 +128,10 @@ const compiled = new Map<PipelineKey, CompiledMapping>();
 function pipeline(key: PipelineKey): CompiledMapping {
   let c = compiled.get(key);
   if (c === undefined) {
-    c = compileMapping({ name: key, steps: PIPELINE_STEPS[key](), deferDeletes: DEFER_DELETES[key] });
+    c = compileMapping(
+      { name: key, steps: PIPELINE_STEPS[key](), deferDeletes: DEFER_DELETES[key] },
+      { mode: 'adaptive' },
+    );
     compiled.set(key, c);
   }
   return c;

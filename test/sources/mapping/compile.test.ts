@@ -1,6 +1,6 @@
 /** The mapping engine's step semantics (Elasticsearch processor behaviour where one exists). */
 import { describe, expect, it } from 'vitest';
-import { compileMapping, type Step } from '../../../src/sources/mapping/index.js';
+import { compileMapping, setAdaptiveThreshold, type Step } from '../../../src/sources/mapping/index.js';
 import {
   decodeLong,
   formatMillis,
@@ -39,6 +39,39 @@ describe('mapping engine', () => {
       a: { copy: 1, moved: 2 },
       list: ['x'],
     });
+  });
+
+  it('adaptive: the same documents and problems before and after it switches to generated code', () => {
+    // Deferred deletes and a dispatch: what differs most between the two forms inside.
+    const steps: Step[] = [
+      { op: 'remove', fields: ['e.gone'] },
+      { op: 'set', field: 'e.later', value: 1 },
+      {
+        op: 'dispatch',
+        on: 'id',
+        steps: [{ op: 'rename', field: 'e.renamed', from: 'e.keep', if: { eq: 'id', value: '1' } }],
+      },
+      { op: 'convert', field: 'n', type: 'long' },
+    ];
+    const docs = (i: number) => ({
+      id: String(1 + (i % 2)),
+      n: i % 3 === 0 ? 'x' : String(i),
+      e: { gone: 1, keep: i },
+    });
+    const interpreted = compileMapping({ name: 't', steps, deferDeletes: ['e'] }, { mode: 'interpreted' });
+    try {
+      setAdaptiveThreshold(3);
+      const adaptive = compileMapping({ name: 't', steps, deferDeletes: ['e'] }, { mode: 'adaptive' });
+      for (let i = 0; i < 8; i++) {
+        const pa: string[] = [];
+        const pb: string[] = [];
+        const a = JSON.stringify(interpreted.apply(docs(i), (k, m) => pa.push(`${k} ${m}`)));
+        const b = JSON.stringify(adaptive.apply(docs(i), (k, m) => pb.push(`${k} ${m}`)));
+        expect([b, pb], `document ${i}`).toEqual([a, pa]);
+      }
+    } finally {
+      setAdaptiveThreshold(1_000);
+    }
   });
 
   it('never shares constant arrays between events', () => {

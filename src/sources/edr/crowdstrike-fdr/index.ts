@@ -31,7 +31,7 @@ export const CROWDSTRIKE_DATASET = 'crowdstrike.fdr';
 
 let compiled: ReturnType<typeof compileMapping> | undefined;
 function pipeline(): ReturnType<typeof compileMapping> {
-  compiled ??= compileMapping({ name: 'crowdstrike.fdr', steps: CROWDSTRIKE_STEPS });
+  compiled ??= compileMapping({ name: 'crowdstrike.fdr', steps: CROWDSTRIKE_STEPS }, { mode: 'adaptive' });
   return compiled;
 }
 

@@ -187,7 +187,7 @@ const NATIVE: Step[] = [
 
 let native: CompiledMapping | undefined;
 function nativeMapping(): CompiledMapping {
-  native ??= compileMapping({ name: 'endgame native', steps: NATIVE });
+  native ??= compileMapping({ name: 'endgame native', steps: NATIVE }, { mode: 'adaptive' });
   return native;
 }
 

@@ -33,10 +33,10 @@ export const M365_DATASET = 'm365_defender.event';
 
 let compiled: CompiledMapping | undefined;
 function pipeline(): CompiledMapping {
-  compiled ??= compileMapping({
-    name: 'm365_defender.event',
-    steps: [...m365Steps(M365_DEVICE_STEPS), ...M365_CLEANUP],
-  });
+  compiled ??= compileMapping(
+    { name: 'm365_defender.event', steps: [...m365Steps(M365_DEVICE_STEPS), ...M365_CLEANUP] },
+    { mode: 'adaptive' },
+  );
   return compiled;
 }
 

@@ -34,11 +34,14 @@ export const S1_DATASET = 'sentinel_one_cloud_funnel.event';
 let compiled: CompiledMapping | undefined;
 let cleanup: CompiledMapping | undefined;
 function pipelines(): [CompiledMapping, CompiledMapping] {
-  compiled ??= compileMapping({ name: 'sentinel_one_cloud_funnel.event', steps: S1_STEPS });
-  cleanup ??= compileMapping({
-    name: 'sentinel_one_cloud_funnel.event cleanup',
-    steps: [{ op: 'prune', values: [null, ''], emptyContainers: true, tag: 'drop_null_and_empty' }],
-  });
+  compiled ??= compileMapping({ name: 'sentinel_one_cloud_funnel.event', steps: S1_STEPS }, { mode: 'adaptive' });
+  cleanup ??= compileMapping(
+    {
+      name: 'sentinel_one_cloud_funnel.event cleanup',
+      steps: [{ op: 'prune', values: [null, ''], emptyContainers: true, tag: 'drop_null_and_empty' }],
+    },
+    { mode: 'adaptive' },
+  );
   return [compiled, cleanup];
 }
 
