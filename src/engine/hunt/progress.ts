@@ -2,7 +2,7 @@
  * Progress on long hunts: a bar on a terminal (bytes, events/s, alerts, ETA), plain periodic lines
  * otherwise (CI logs, files). Everything goes to stderr so stdout stays machine-readable.
  */
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { HuntProgress } from './run.js';
 import { counted, formatCount } from '../counted.js';
 import { formatBytes } from './summary.js';
@@ -16,9 +16,13 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
   const started = Date.now();
   if (!enabled) return { update() {}, stop() {} };
   if (stream.isTTY) {
+    // Loaded for a terminal only: piped and quiet runs do not pay for it at start-up.
+    const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
     const bar = new SingleBar({
       format:
-        ' {bar} {percentage}% | {done} of {total} | {rate} events/s | {hits} matches | {phase} | ETA {eta_formatted}',
+        // Not `{total}`/`{eta}`: cli-progress fills those itself (the raw byte count; an ETA from the
+        // bar's own rate, garbage once reading is over).
+        ' {bar} {percentage}% | {done} of {size} | {rate} events/s | {hits} matches | {phase}{left}',
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,
@@ -29,12 +33,14 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
     let begun = false;
     return {
       update(p) {
+        const seconds = Math.max(0.001, (Date.now() - started) / 1000);
         const payload = {
           done: formatBytes(p.bytesDone),
-          total: formatBytes(p.bytesTotal),
-          rate: formatCount(Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000))),
+          size: formatBytes(p.bytesTotal),
+          rate: formatCount(Math.round(p.records / seconds)),
           hits: formatCount(p.hits),
           phase: p.phase,
+          left: p.phase === 'reading' ? timeLeft(p.bytesTotal - p.bytesDone, p.bytesDone / seconds) : '',
         };
         if (!begun) {
           bar.start(Math.max(1, p.bytesTotal), Math.min(p.bytesDone, p.bytesTotal), payload);
@@ -59,4 +65,11 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
     },
     stop() {},
   };
+}
+
+/** ` | ETA 1m 05s` from the bytes left and the rate so far; nothing before there is a rate. */
+function timeLeft(bytesLeft: number, bytesPerSecond: number): string {
+  if (!(bytesPerSecond > 0) || bytesLeft < 0) return '';
+  const s = Math.ceil(bytesLeft / bytesPerSecond);
+  return ` | ETA ${s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`}`;
 }
