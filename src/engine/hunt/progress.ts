@@ -22,7 +22,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
       format:
         // Not `{total}`/`{eta}`: cli-progress fills those itself (the raw byte count; an ETA from the
         // bar's own rate, garbage once reading is over).
-        ' {bar} {percentage}% | {done} of {size} | {rate} events/s | {hits} matches | {phase}{left}',
+        ' {bar} {percentage}% | {done} of {size} | {rate} events/s | {hits} | {phase}{left}',
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,
@@ -38,7 +38,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
           done: formatBytes(p.bytesDone),
           size: formatBytes(p.bytesTotal),
           rate: formatCount(Math.round(p.records / seconds)),
-          hits: formatCount(p.hits),
+          hits: counted(p.hits, 'match', 'matches'),
           phase: p.phase,
           left: p.phase === 'reading' ? timeLeft(p.bytesTotal - p.bytesDone, p.bytesDone / seconds) : '',
         };

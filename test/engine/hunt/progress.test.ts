@@ -28,6 +28,12 @@ describe('hunt progress', () => {
     const text = t.text();
     expect(text).toMatch(/5\.0 MB of 20 MB \| [\d,]+ events\/s \| 1,234 matches \| reading \| ETA \d+s/);
     expect(text).toMatch(/20 MB of 20 MB \| [\d,]+ events\/s \| 2,000 matches \| done/);
+    // (cli-progress draws at most 5 times a second: one reporter per state drawn.)
+    const one = terminal(true);
+    const q = progressReporter(one.stream, true);
+    q.update({ bytesDone: 1_000, bytesTotal: 20_000_000, records: 1, hits: 1, phase: 'reading' });
+    q.stop();
+    expect(one.text()).toMatch(/\| 1 match \| reading/);
     // Not the raw byte count cli-progress puts in its own `{total}`, nor its own ETA once done.
     expect(text).not.toContain('20000000');
     expect(text).not.toMatch(/done \| ETA/);
