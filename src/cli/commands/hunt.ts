@@ -62,7 +62,7 @@ export function register(program: Command): void {
       'parse every line (the prefilter skips ECS NDJSON lines no rule can match; results are identical)',
     )
     .option('--explain', 'add to each alert which parts of the query matched, and on which values')
-    .option('--output <file>', 'write Kibana alert documents as NDJSON (- for stdout)')
+    .option('-o, --output <file>', 'write Kibana alert documents as NDJSON (- for stdout)')
     .option('--timeline <file>', 'write a CSV timeline of the alerts')
     .option(
       '--no-table',
