@@ -41,8 +41,18 @@ export async function openWithHead(path: string, n = 64 * 1024): Promise<{ head:
   const chunks: Buffer[] = [];
   let total = 0;
   let done = false;
+  // A stream that fails after some data (a truncated .gz): the data is still read, and the error
+  // comes after it, where it happened.
+  let failed: { err: unknown } | undefined;
   while (total < n) {
-    const r = await it.next();
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      if (total === 0) throw err;
+      failed = { err };
+      break;
+    }
     if (r.done) {
       done = true;
       break;
@@ -53,6 +63,7 @@ export async function openWithHead(path: string, n = 64 * 1024): Promise<{ head:
   const head = Buffer.concat(chunks);
   async function* replay(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
+    if (failed) throw failed.err;
     if (done) return;
     for (;;) {
       const r = await it.next();

@@ -20,6 +20,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../.
 import type { HuntConfig, Segment } from './config.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { encodeSeq } from './seq-store.js';
+import { counted } from '../counted.js';
 import { prunableStageCount, pruneEvent } from './seq-prune.js';
 import { buildPrefilter, type LinePrefilter } from './prefilter.js';
 import { firstFilters, queryFilters, RuleIndex } from '../rule-index.js';
@@ -240,14 +241,28 @@ export class SegmentProcessor {
     } else if (segment.start !== undefined && segment.end !== undefined) {
       done.lines = this.runLines(segment);
     } else {
-      for await (const r of readSource(segment.file, {
-        format: segment.format,
-        onProblem: this.onProblem,
-        index: this.config.index,
-        strictEcs: this.config.strictEcs,
-        ingested: this.ingested,
-      })) {
-        this.evaluate(r.doc, r.index, r.loc, r.id);
+      let last: RecordLocation | undefined;
+      try {
+        for await (const r of readSource(segment.file, {
+          format: segment.format,
+          onProblem: this.onProblem,
+          index: this.config.index,
+          strictEcs: this.config.strictEcs,
+          ingested: this.ingested,
+        })) {
+          last = r.loc;
+          this.evaluate(r.doc, r.index, r.loc, r.id);
+        }
+      } catch (err) {
+        // A stream that fails part way (a truncated or corrupt .gz): what was read before stands,
+        // and the failure is reported where it happened rather than losing the whole file.
+        if (last === undefined) throw err;
+        const line = last.line === undefined ? {} : { line: last.line + 1 };
+        this.onProblem({
+          loc: { file: segment.file, ...line },
+          kind: 'input-truncated',
+          message: `${(err as Error).message} (after ${counted(this.rec, 'record')}, which were read)`,
+        });
       }
       this.batch.bytes += segment.bytes;
     }

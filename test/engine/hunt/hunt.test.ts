@@ -331,6 +331,25 @@ describe('bad input never stops the hunt', () => {
     expect(r.stderr).toContain('input-unreadable');
     expect(r.stderr).toMatch(/json-syntax: 1[\s\S]*broken\.ndjson:2/);
     expect(r.stderr).toMatch(/truncated\.ndjson\.gz/);
+    // The truncated archive's records before the cut are read: its three attacks (hosts host-*) alert,
+    // and the cut is reported where it is.
+    const hostOf = (a: Record<string, unknown>) => a['host.name'] ?? (a.host as { name?: string } | undefined)?.name;
+    const fromTruncated = r.alerts.filter((a) => /^host-/.test(String(hostOf(a))));
+    expect(fromTruncated).toHaveLength(3);
+    expect(r.stderr).toMatch(
+      /input-truncated: 1\s+\S*truncated\.ndjson\.gz:\d+: unexpected end of file \(after [\d,]+ records, which were read\)/,
+    );
+  });
+
+  it('a .gz cut inside its first block: the records decompressed before the cut are read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-bad-'));
+    const gz = gzipSync(ecsLines(40));
+    writeFileSync(join(dir, 'cut.ndjson.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const r = await run([dir], { prefilter: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stats?.records).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/input-truncated: 1/);
+    expect(r.stderr).not.toContain('input-unreadable');
   });
 
   it('exits 3 when no input can be read', async () => {
