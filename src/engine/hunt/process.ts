@@ -398,6 +398,8 @@ export class SegmentProcessor {
     segment: Segment,
     edr: EdrRecordNormaliser | undefined,
   ): void {
+    // A byte order mark opens files some Windows tools write; JSON has none.
+    if (offset === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.length === 0 || text.trim().length === 0) return;
     const loc: RecordLocation = { file, line, offset };
     let value: unknown;

@@ -26,7 +26,7 @@ export async function* splitLines(stream: Readable): AsyncGenerator<Line> {
       let end = nl;
       if (end > start && buf[end - 1] === 13) end--;
       lineNo++;
-      yield { text: buf.toString('utf8', start, end), line: lineNo, offset: offset + start };
+      yield { text: withoutBom(buf.toString('utf8', start, end), lineNo), line: lineNo, offset: offset + start };
       start = nl + 1;
     }
     if (start < buf.length) carry = buf.subarray(start);
@@ -37,6 +37,11 @@ export async function* splitLines(stream: Readable): AsyncGenerator<Line> {
     let end = carry.length;
     if (carry[end - 1] === 13) end--;
     lineNo++;
-    yield { text: carry.toString('utf8', 0, end), line: lineNo, offset };
+    yield { text: withoutBom(carry.toString('utf8', 0, end), lineNo), line: lineNo, offset };
   }
+}
+
+/** The first line without a UTF-8 byte order mark (Windows tools write one; JSON has none). */
+function withoutBom(text: string, line: number): string {
+  return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

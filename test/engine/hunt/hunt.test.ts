@@ -352,6 +352,23 @@ describe('bad input never stops the hunt', () => {
     expect(r.stderr).not.toContain('input-unreadable');
   });
 
+  it('reads the first record of a file that opens with a UTF-8 byte order mark, plain and gzipped, CRLF or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-bom-'));
+    // The attack (i = 3) first, right after the mark.
+    const lines = ecsLines(4).trim().split('\n');
+    lines.unshift(...lines.splice(3, 1));
+    const bom = '\ufeff';
+    writeFileSync(join(dir, 'bom.ndjson'), bom + lines.join('\r\n') + '\r\n');
+    writeFileSync(join(dir, 'bom.ndjson.gz'), gzipSync(bom + lines.join('\n') + '\n'));
+    for (const file of ['bom.ndjson', 'bom.ndjson.gz'])
+      for (const prefilter of [true, false]) {
+        const r = await run([join(dir, file)], { prefilter });
+        expect(r.stderr, `${file}, prefilter ${prefilter}`).not.toContain('json-syntax');
+        expect(r.alerts, `${file}, prefilter ${prefilter}`).toHaveLength(1);
+        expect(r.stats?.records).toBe(4);
+      }
+  });
+
   it('exits 3 when no input can be read', async () => {
     expect((await run(['/nonexistent/eqlite/input'])).exitCode).toBe(3);
   });
