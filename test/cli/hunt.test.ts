@@ -3,15 +3,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const examples = new URL('../../examples/', import.meta.url).pathname;
 
-function hunt(args: string[], env: Record<string, string> = {}) {
+function hunt(args: string[], env: Record<string, string> = {}, input?: Buffer) {
   const r = spawnSync(process.execPath, [cli, 'hunt', '--no-progress', '--now', '2026-11-28T00:00:00Z', ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    input,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -151,6 +153,45 @@ sequence by host.id with maxspan=15s
     const rows = readFileSync(csv, 'utf8').trim().split('\r\n');
     expect(rows[0]).toMatch(/^"Timestamp","RuleTitle","Level"/);
     expect(rows).toHaveLength(10);
+  });
+
+  it('reads stdin (-), plain, gzipped or UTF-16, beside files, as it reads the same records from a file', () => {
+    const file = join(examples, 'ecs/fin-ws-07-sysmon.ndjson');
+    const text = readFileSync(file);
+    const ids = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Record<string, unknown>)['kibana.alert.uuid'])
+        .sort();
+    const want = ids(hunt([file, '--output', '-', '-q']).out);
+    expect(want.length).toBe(3);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.toString('utf8'), 'utf16le')]);
+    for (const input of [text, gzipSync(text), utf16]) {
+      const r = hunt(['-', '--output', '-', '-q'], {}, input);
+      expect(r.code, r.err).toBe(0);
+      // The same events, so the same alerts: ids come from the events' content, not where they were read.
+      expect(ids(r.out)).toEqual(want);
+    }
+    // Stdin beside a file, with worker threads allowed: stdin stays with the main thread.
+    const both = hunt(['-', join(examples, 'crowdstrike'), '--threads', '2', '-q', '--output', '-'], {}, text);
+    expect(both.code, both.err).toBe(0);
+    expect(both.out.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('reads UTF-16 files (with a byte order mark, as Windows PowerShell writes) like their UTF-8 text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-utf16-'));
+    const text = readFileSync(join(examples, 'ecs/fin-ws-07-sysmon.ndjson'), 'utf8');
+    writeFileSync(join(dir, 'le.ndjson'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    writeFileSync(
+      join(dir, 'be.ndjson'),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]),
+    );
+    for (const f of ['le.ndjson', 'be.ndjson']) {
+      const r = hunt([join(dir, f), '-q', '--output', '-']);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out.trim().split('\n'), f).toHaveLength(3);
+    }
   });
 
   it('documents its exit codes: 1 with --fail-on-alert, 2 for usage errors, 3 without input, 4 without rules', () => {

@@ -3,10 +3,10 @@
  * each file's format is detected from its first bytes; large NDJSON and EVTX files are split into
  * segments that worker threads read in parallel.
  */
-import { promises as fsp, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { evtxBlockCount } from '../../sources/evtx/index.js';
 import { detectFormat, type SourceFormat } from '../../sources/detect.js';
-import { STDIN } from '../../sources/input.js';
+import { fileEncoding, keepStdin, STDIN } from '../../sources/input.js';
 import { openWithHead } from '../../sources/read.js';
 import type { ProblemSink } from '../../sources/types.js';
 import type { Segment } from './config.js';
@@ -15,6 +15,7 @@ export interface InputFile {
   file: string;
   size: number;
   format: SourceFormat;
+  /** Read as a stream only, not by byte ranges: gzipped, or UTF-16 text turned into UTF-8. */
   gzip: boolean;
   /** One JSON object per line (so it can be split by byte ranges). */
   ndjson: boolean;
@@ -45,15 +46,11 @@ export async function describeInputs(
     try {
       const size = file === STDIN ? 0 : statSync(file).size;
       const { head, stream } = await openWithHead(file, 64 * 1024);
-      stream.destroy();
-      let gzip = false;
-      if (file !== STDIN) {
-        const fh = await fsp.open(file, 'r');
-        const b = Buffer.alloc(2);
-        await fh.read(b, 0, 2, 0);
-        await fh.close();
-        gzip = b[0] === 0x1f && b[1] === 0x8b;
-      }
+      // Stdin cannot be opened twice: what was read to detect its format is kept for reading it.
+      if (file === STDIN) keepStdin(stream);
+      else stream.destroy();
+      // Byte ranges hold the file's own bytes: an archive, or UTF-16 text, is read as one stream.
+      const gzip = file !== STDIN && (await fileEncoding(file)) !== undefined;
       let format: SourceFormat;
       if (forced !== 'auto') format = forced;
       else {

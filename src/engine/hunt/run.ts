@@ -15,6 +15,7 @@ import type { BadRecord } from '../../sources/types.js';
 import type { HuntConfig, Segment } from './config.js';
 import { expandInputs } from '../inputs.js';
 import { describeInputs, planSegments, type InputFile } from './inputs.js';
+import { STDIN } from '../../sources/input.js';
 import type { Batch, EventHit, RuleError, RuleVerdict, SegmentDone, SeqEvent } from './messages.js';
 import { SegmentProcessor } from './process.js';
 import { huntRulePaths } from './rule-set.js';
@@ -145,8 +146,9 @@ export async function planHunt(
   const files = await describeInputs(await expandInputs(paths, onProblem), config.format, onProblem);
   const segments = planSegments(files);
   const bytesTotal = segments.reduce((n, s) => n + s.bytes, 0);
-  // Reading threads, the main thread among them.
-  const n = Math.max(1, Math.min(threads ?? cpus().length, segments.length));
+  // Reading threads, the main thread among them; stdin is the main thread's alone to read.
+  const stdin = files.some((f) => f.file === STDIN);
+  const n = stdin ? 1 : Math.max(1, Math.min(threads ?? cpus().length, segments.length));
   const plan: HuntPlan = { files, segments, bytesTotal };
   const ruleBytes = ruleSourceBytes(huntRulePaths(config));
   if (n > 1 && canUseWorkers() && bytesTotal > Math.max(MIN_INPUT_FOR_WORKERS, ruleBytes * INPUT_PER_RULE_BYTE)) {
