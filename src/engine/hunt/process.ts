@@ -13,7 +13,7 @@ import { eventIndex, type PreparedRule } from '../../rules/index.js';
 import { eventContentId } from '../alerts/index.js';
 import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../../sources/edr/index.js';
 import { forEachEvtxRecordInFile } from '../../sources/evtx/index.js';
-import { unwrapHit } from '../../sources/json/reader.js';
+import { hitsOf, unwrapHit } from '../../sources/json/reader.js';
 import { readSource } from '../../sources/read.js';
 import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
 import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../../sources/windows/index.js';
@@ -426,6 +426,26 @@ export class SegmentProcessor {
       else this.batch.records++;
       return;
     }
+    // A search or EQL response saved on one line: its hits are the records.
+    const hits = hitsOf(obj);
+    if (hits !== undefined) {
+      for (let i = 0; i < hits.length; i++) {
+        const h = hits[i];
+        const at: RecordLocation = { ...loc, record: i };
+        if (h !== null && typeof h === 'object' && !Array.isArray(h))
+          this.evaluateUnwrapped(h as Record<string, unknown>, at, segment);
+        else {
+          this.onProblem({ loc: at, kind: 'json-not-object', message: 'a hit that is not a JSON object' });
+          this.batch.records++;
+        }
+      }
+      return;
+    }
+    this.evaluateUnwrapped(obj, loc, segment, text);
+  }
+
+  /** Evaluates a document or an Elasticsearch hit (`_source`, `_index`, `_id`); `text`: the document's own JSON. */
+  private evaluateUnwrapped(obj: Record<string, unknown>, loc: RecordLocation, segment: Segment, text?: string): void {
     const { doc, index, id } = unwrapHit(obj);
     if (segment.format === 'winlogbeat') {
       const n = normaliseWinlogDoc(doc, { loc, sink: this.onProblem, ingested: this.ingested });

@@ -38,7 +38,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The hits of an Elasticsearch search/EQL response, or undefined when `obj` is not one. */
-function hitsOf(obj: Record<string, unknown>): unknown[] | undefined {
+export function hitsOf(obj: Record<string, unknown>): unknown[] | undefined {
   const hits = obj.hits;
   if (isObject(hits)) {
     if (Array.isArray(hits.hits)) return hits.hits;

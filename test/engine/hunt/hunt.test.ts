@@ -369,6 +369,31 @@ describe('bad input never stops the hunt', () => {
       }
   });
 
+  it('reads the hits of a small search response saved on one line (read as NDJSON), with or without the prefilter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlite-resp-'));
+    const docs = ecsLines(40)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    const response = {
+      took: 1,
+      hits: {
+        hits: docs.map((d, i) => ({ _index: 'logs-windows.sysmon_operational-default', _id: `e${i}`, _source: d })),
+      },
+    };
+    writeFileSync(join(dir, 'response.json'), JSON.stringify(response) + '\n');
+    for (const prefilter of [true, false]) {
+      const r = await run([join(dir, 'response.json')], { prefilter });
+      expect(r.stats?.records).toBe(40);
+      // The attacks (i = 3, 20, 37), each alert tied to its hit's _id.
+      expect(r.alerts.map((a) => (a['kibana.alert.ancestors'] as Array<{ id: string }>)[0].id).sort()).toEqual([
+        'e20',
+        'e3',
+        'e37',
+      ]);
+    }
+  });
+
   it('exits 3 when no input can be read', async () => {
     expect((await run(['/nonexistent/eqlite/input'])).exitCode).toBe(3);
   });
