@@ -132,7 +132,11 @@ async function writeLines(path: string, lines: Iterable<string>, stdout: NodeJS.
   for (const l of lines) {
     if (!out.write(l)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
   }
-  await Promise.race([new Promise<void>((res) => out.end(() => res())), failed]);
+  // `end`'s callback also runs when the stream failed (a folder that does not exist): with the error.
+  await Promise.race([
+    new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res()))),
+    failed,
+  ]);
 }
 
 /** The host an alert is about: name, else hostname, else id (SentinelOne has no host.name). */

@@ -394,6 +394,12 @@ describe('bad input never stops the hunt', () => {
     }
   });
 
+  it('fails, never claims to have written, when an output cannot be written', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'eqlite-out-')), 'no-such-folder');
+    await expect(run([examples], {}, { timeline: join(missing, 't.csv') })).rejects.toThrow(/ENOENT/);
+    await expect(run([examples], {}, { output: join(missing, 'a.ndjson') })).rejects.toThrow(/ENOENT/);
+  });
+
   it('exits 3 when no input can be read', async () => {
     expect((await run(['/nonexistent/eqlite/input'])).exitCode).toBe(3);
   });
