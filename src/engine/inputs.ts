@@ -38,12 +38,16 @@ export async function expandInputs(paths: string[], onProblem: ProblemSink): Pro
       return;
     }
     if (st.isDirectory()) {
+      const before = out.length;
       for (const e of (await fsp.readdir(p)).sort()) {
         if (e.startsWith('.')) continue;
         const child = join(p, e);
         if (SKIP.test(child)) continue;
         await visit(child, false);
       }
+      // A folder the user named that holds nothing to read is worth saying, not a silent empty hunt.
+      if (explicit && out.length === before)
+        onProblem({ loc: { file: p }, kind: 'input-empty', message: 'no input files in this folder' });
     } else out.push(p);
   };
   for (const p of paths) await visit(p, true);

@@ -25,6 +25,17 @@ describe('expandInputs (hunt, query and dump share it)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('reports a folder the user named that holds nothing to read (only documentation, or empty)', async () => {
+    const dir = tree();
+    const empty = join(dir, 'empty');
+    mkdirSync(join(empty, 'nested'), { recursive: true });
+    writeFileSync(join(empty, 'README.md'), '# nothing here\n');
+    const problems: BadRecord[] = [];
+    const files = await expandInputs([empty, join(dir, 'sub')], (p) => problems.push(p));
+    expect(files).toEqual([join(dir, 'sub', 'c.ndjson')]);
+    expect(problems).toEqual([{ loc: { file: empty }, kind: 'input-empty', message: 'no input files in this folder' }]);
+  });
+
   it('expands a glob the shell did not, and reports one that matches nothing', async () => {
     const dir = tree();
     const problems: BadRecord[] = [];
