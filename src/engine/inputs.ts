@@ -16,6 +16,9 @@ const SKIP = /(^|[\\/])(README[^\\/]*|LICENSE[^\\/]*|NOTICE[^\\/]*|[^\\/]*\.md)$
 /** Files named by the user: folders walked recursively (sorted), globs expanded, `-` kept. */
 export async function expandInputs(paths: string[], onProblem: ProblemSink): Promise<string[]> {
   const out: string[] = [];
+  const seen = new Set<string>();
+  /** Files met, read or already read (a folder whose files all came earlier is not empty). */
+  let found = 0;
   const visit = async (p: string, explicit: boolean): Promise<void> => {
     if (p === STDIN) {
       out.push(p);
@@ -37,8 +40,14 @@ export async function expandInputs(paths: string[], onProblem: ProblemSink): Pro
       onProblem({ loc: { file: p }, kind: 'input-unreadable', message: (err as Error).message });
       return;
     }
+    // A folder or file met again (a symbolic link to a parent folder, the same file named twice)
+    // is read once: a link loop would otherwise be walked until the system refuses.
+    const id = `${st.dev}:${st.ino}`;
+    if (!st.isDirectory()) found++;
+    if (seen.has(id)) return;
+    seen.add(id);
     if (st.isDirectory()) {
-      const before = out.length;
+      const before = found;
       for (const e of (await fsp.readdir(p)).sort()) {
         if (e.startsWith('.')) continue;
         const child = join(p, e);
@@ -46,7 +55,7 @@ export async function expandInputs(paths: string[], onProblem: ProblemSink): Pro
         await visit(child, false);
       }
       // A folder the user named that holds nothing to read is worth saying, not a silent empty hunt.
-      if (explicit && out.length === before)
+      if (explicit && found === before)
         onProblem({ loc: { file: p }, kind: 'input-empty', message: 'no input files in this folder' });
     } else out.push(p);
   };

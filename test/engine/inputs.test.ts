@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,16 @@ describe('expandInputs (hunt, query and dump share it)', () => {
     const files = await expandInputs([empty, join(dir, 'sub')], (p) => problems.push(p));
     expect(files).toEqual([join(dir, 'sub', 'c.ndjson')]);
     expect(problems).toEqual([{ loc: { file: empty }, kind: 'input-empty', message: 'no input files in this folder' }]);
+  });
+
+  it('reads a file once however it is reached: a symbolic link loop, the same file named twice', async () => {
+    const dir = tree();
+    symlinkSync('..', join(dir, 'sub', 'up'));
+    const problems: BadRecord[] = [];
+    const files = await expandInputs([dir, join(dir, 'a.ndjson'), join(dir, 'sub')], (p) => problems.push(p));
+    expect(files).toEqual([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), join(dir, 'sub', 'c.ndjson')]);
+    // `sub` was read inside `dir`: not reported as a folder without input.
+    expect(problems).toEqual([]);
   });
 
   it('expands a glob the shell did not, and reports one that matches nothing', async () => {
