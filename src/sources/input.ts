@@ -33,11 +33,6 @@ export async function fileEncoding(path: string): Promise<InputEncoding> {
   }
 }
 
-/** True when the file starts with the gzip magic bytes. */
-export async function startsWithGzip(path: string): Promise<boolean> {
-  return (await fileEncoding(path)) === 'gzip';
-}
-
 /** UTF-16 text (its byte order mark dropped) as UTF-8 bytes, chunk by chunk. */
 function utf16ToUtf8(encoding: 'utf-16le' | 'utf-16be'): Transform {
   const decoder = new TextDecoder(encoding);
@@ -73,37 +68,25 @@ export function keepStdin(stream: Readable): void {
 
 /** A byte stream of the (decompressed, UTF-8) content of `path`, or of stdin for `-`. */
 export async function openInput(path: string): Promise<Readable> {
+  return (await openInputEncoded(path)).stream;
+}
+
+/**
+ * `openInput`, and how the input was encoded (gzip, UTF-16, or undefined: as it is), so that a
+ * caller needing both opens the file once. Stdin handed over by `keepStdin` says undefined.
+ */
+export async function openInputEncoded(path: string): Promise<{ stream: Readable; encoding: InputEncoding }> {
   if (path === STDIN) {
     const kept = keptStdin;
     keptStdin = undefined;
-    return kept ?? decodeIfNeeded(process.stdin);
+    return kept ? { stream: kept, encoding: undefined } : decodeIfNeeded(process.stdin);
   }
   const encoding = await fileEncoding(path);
-  return decoded(createReadStream(path, { highWaterMark: 1 << 20 }), encoding);
-}
-
-/** Reads the first `n` bytes of the decompressed content (for format sniffing). */
-export async function peekInput(path: string, n = 64 * 1024): Promise<Buffer> {
-  const stream = await openInput(path);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= n) break;
-    }
-  } catch (err) {
-    // A truncated archive still yields what it had; the reader reports the damage when it reads.
-    if (total === 0) throw err;
-  } finally {
-    if (path !== STDIN) stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, n);
+  return { stream: decoded(createReadStream(path, { highWaterMark: 1 << 20 }), encoding), encoding };
 }
 
 /** Streams without a file to peek at (stdin): look at the first chunk, then replay it. */
-async function decodeIfNeeded(stream: Readable): Promise<Readable> {
+async function decodeIfNeeded(stream: Readable): Promise<{ stream: Readable; encoding: InputEncoding }> {
   const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const first = await it.next();
   async function* replay(): AsyncGenerator<Buffer> {
@@ -114,5 +97,6 @@ async function decodeIfNeeded(stream: Readable): Promise<Readable> {
       yield n.value;
     }
   }
-  return decoded(Readable.from(replay()), first.done ? undefined : encodingOf(first.value));
+  const encoding = first.done ? undefined : encodingOf(first.value);
+  return { stream: decoded(Readable.from(replay()), encoding), encoding };
 }

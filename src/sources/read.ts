@@ -9,7 +9,7 @@ import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from './wi
 import { readWindowsXml, readWindowsXmlFile, decodeXmlBytes } from './windows/xml-reader.js';
 import { toXml } from './windows/xml-tree.js';
 import { buildWinlogDoc } from './windows/winlog-doc.js';
-import { openInput, startsWithGzip, STDIN } from './input.js';
+import { openInputEncoded, STDIN, type InputEncoding } from './input.js';
 import { readJsonStream } from './json/reader.js';
 import { detectFormat, type SourceFormat } from './detect.js';
 import type { ProblemSink, SourceRecord } from './types.js';
@@ -34,9 +34,12 @@ export interface ReadRecord extends SourceRecord {
   format: SourceFormat;
 }
 
-/** The first bytes of an input and a stream that still yields them. */
-export async function openWithHead(path: string, n = 64 * 1024): Promise<{ head: Buffer; stream: Readable }> {
-  const stream = await openInput(path);
+/** The first bytes of an input, a stream that still yields them, and how the input was encoded. */
+export async function openWithHead(
+  path: string,
+  n = 64 * 1024,
+): Promise<{ head: Buffer; stream: Readable; encoding: InputEncoding }> {
+  const { stream, encoding } = await openInputEncoded(path);
   const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let total = 0;
@@ -71,14 +74,14 @@ export async function openWithHead(path: string, n = 64 * 1024): Promise<{ head:
       yield r.value;
     }
   }
-  return { head: head.subarray(0, n), stream: Readable.from(replay()) };
+  return { head: head.subarray(0, n), stream: Readable.from(replay()), encoding };
 }
 
 export class UnknownFormatError extends Error {}
 
 /** Reads one input, yielding normalised records (or raw ones with `raw`). */
 export async function* readSource(path: string, opts: ReadOptions): AsyncGenerator<ReadRecord> {
-  const { head, stream } = await openWithHead(path);
+  const { head, stream, encoding } = await openWithHead(path);
   let format: SourceFormat;
   if (opts.format && opts.format !== 'auto') format = opts.format;
   else {
@@ -124,7 +127,7 @@ export async function* readSource(path: string, opts: ReadOptions): AsyncGenerat
     }
     case 'winxml': {
       let events: AsyncIterable<{ event: import('./windows/xml-tree.js').XmlElement; line: number }>;
-      if (path !== STDIN && !(await startsWithGzip(path))) {
+      if (path !== STDIN && encoding !== 'gzip') {
         // A plain file streams; stdin and archives are decoded whole (the encoding needs the start).
         stream.destroy();
         events = readWindowsXmlFile(path, { file: path, onProblem: sink });

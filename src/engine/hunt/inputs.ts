@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { evtxBlockCount } from '../../sources/evtx/index.js';
 import { detectFormat, type SourceFormat } from '../../sources/detect.js';
-import { fileEncoding, keepStdin, STDIN } from '../../sources/input.js';
+import { keepStdin, STDIN } from '../../sources/input.js';
 import { openWithHead } from '../../sources/read.js';
 import type { ProblemSink } from '../../sources/types.js';
 import type { Segment } from './config.js';
@@ -45,12 +45,12 @@ export async function describeInputs(
   for (const file of files) {
     try {
       const size = file === STDIN ? 0 : statSync(file).size;
-      const { head, stream } = await openWithHead(file, 64 * 1024);
+      const { head, stream, encoding } = await openWithHead(file, 64 * 1024);
       // Stdin cannot be opened twice: what was read to detect its format is kept for reading it.
       if (file === STDIN) keepStdin(stream);
       else stream.destroy();
       // Byte ranges hold the file's own bytes: an archive, or UTF-16 text, is read as one stream.
-      const gzip = file !== STDIN && (await fileEncoding(file)) !== undefined;
+      const gzip = file !== STDIN && encoding !== undefined;
       let format: SourceFormat;
       if (forced !== 'auto') format = forced;
       else {
