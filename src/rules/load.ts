@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Schema } from '../eql/index.js';
+import { withoutBom } from '../sources/input.js';
 import {
   ExceptionStore,
   isExceptionContainerObject,
@@ -142,7 +143,7 @@ function loadFileInto(path: string, result: LoadResult, options: LoadOptions): v
     result.problems.push({ file, severity: 'error', code: 'unreadable', message: (e as Error).message });
     return;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = withoutBom(text);
   const ext = extname(path).toLowerCase();
   if (ext === '.toml') loadTomlText(text, file, result, options);
   else if (ext === '.ndjson' || ext === '.jsonl') loadNdjsonText(text, file, result, options);

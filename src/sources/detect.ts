@@ -7,6 +7,7 @@ import { sniffEvtx } from './evtx/index.js';
 import { detectEdrFormat, isEdrFormat } from './edr/index.js';
 import { sniffWinlogbeat } from './windows/index.js';
 import { sniffWindowsXml } from './windows/xml-reader.js';
+import { withoutBom } from './input.js';
 import type { InputFormat } from './types.js';
 
 /** Formats a user can force with `--format`. */
@@ -34,7 +35,7 @@ export function detectFormat(head: Buffer): Detection {
   if (sniffEvtx(head)) return { format: 'evtx' };
   if (sniffWindowsXml(head)) return { format: 'winxml' };
   const text = head.toString('utf8');
-  const t = text.replace(/^\uFEFF/, '').trimStart();
+  const t = withoutBom(text).trimStart();
   if (t[0] !== '{' && t[0] !== '[') {
     const binary = [...head.subarray(0, 512)].some((b) => b === 0);
     return { format: undefined, reason: binary ? 'binary data of an unknown format' : 'not JSON, EVTX or Windows XML' };

@@ -9,6 +9,11 @@ import { Readable, Transform } from 'node:stream';
 
 export const STDIN = '-';
 
+/** `text` without a leading byte order mark: Windows tools write one, and JSON and XML text has none. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** How a file's first bytes say it must be read: gzip, UTF-16 text (by its byte order mark), or as it is. */
 export type InputEncoding = 'gzip' | 'utf-16le' | 'utf-16be' | undefined;
 

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { evtxBlockCount } from '../../sources/evtx/index.js';
 import { detectFormat, type SourceFormat } from '../../sources/detect.js';
-import { keepStdin, STDIN } from '../../sources/input.js';
+import { keepStdin, STDIN, withoutBom } from '../../sources/input.js';
 import { openWithHead } from '../../sources/read.js';
 import type { ProblemSink } from '../../sources/types.js';
 import type { Segment } from './config.js';
@@ -22,7 +22,7 @@ export interface InputFile {
 }
 
 function looksNdjson(head: Buffer): boolean {
-  const t = head.toString('utf8').replace(/^\uFEFF/, '');
+  const t = withoutBom(head.toString('utf8'));
   const start = t.search(/\S/);
   if (start < 0 || t[start] !== '{') return false;
   const nl = t.indexOf('\n', start);

@@ -15,6 +15,7 @@ import { createEdrNormaliser, isEdrFormat, type EdrRecordNormaliser } from '../.
 import { forEachEvtxRecordInFile } from '../../sources/evtx/index.js';
 import { hitsOf, unwrapHit } from '../../sources/json/reader.js';
 import { readSource } from '../../sources/read.js';
+import { withoutBom } from '../../sources/input.js';
 import type { BadRecord, EventDoc, RecordLocation } from '../../sources/types.js';
 import { normaliseWinEvent, normaliseWinlogDoc, type IngestedPolicy } from '../../sources/windows/index.js';
 import type { HuntConfig, Segment } from './config.js';
@@ -399,7 +400,7 @@ export class SegmentProcessor {
     edr: EdrRecordNormaliser | undefined,
   ): void {
     // A byte order mark opens files some Windows tools write; JSON has none.
-    if (offset === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (offset === 0) text = withoutBom(text);
     if (text.length === 0 || text.trim().length === 0) return;
     const loc: RecordLocation = { file, line, offset };
     let value: unknown;

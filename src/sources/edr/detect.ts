@@ -8,6 +8,7 @@
  * which carry `endgame.*` / `agent.type: endgame` and are recognised first.
  */
 import { isObject } from '../mapping/index.js';
+import { withoutBom } from '../input.js';
 import type { InputFormat } from '../types.js';
 import { EDR_FORMATS, type EdrFormat } from './common.js';
 import { fdrRecordKind } from './crowdstrike-fdr/index.js';
@@ -99,7 +100,7 @@ function tryParse(s: string): unknown {
 export function detectEdrFormat(head: string | Uint8Array): DetectedFormat | undefined {
   let text =
     typeof head === 'string' ? head : Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = withoutBom(text);
   const start = text.search(/\S/);
   if (start < 0) return undefined;
   // NDJSON: classify the first non-empty lines.

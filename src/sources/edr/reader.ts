@@ -6,6 +6,7 @@
  * record index) and skipped, never stopping the rest.
  */
 import type { EventDoc, ProblemSink, RecordLocation, SourceRecord } from '../types.js';
+import { withoutBom } from '../input.js';
 import { isObject } from '../mapping/index.js';
 import { type EdrFormat, type EdrNormaliseOptions, type EdrRecordNormaliser } from './common.js';
 import { createCrowdStrikeNormaliser } from './crowdstrike-fdr/index.js';
@@ -100,7 +101,7 @@ function formatOf(text: string, opts: EdrReadOptions): EdrFormat | undefined {
 
 /** Reads a whole text (a file's content). */
 export function* readEdrText(text: string, opts: EdrReadOptions): Generator<SourceRecord> {
-  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const t = withoutBom(text);
   const format = formatOf(t, opts);
   if (format === undefined) return;
   const n = createEdrNormaliser(format, { ...opts, loc: undefined });
@@ -190,7 +191,7 @@ export async function* readEdrStream(
 
   /** The shape (from the first line), and for NDJSON the format (from the head): false to stop. */
   const decide = (final: boolean): boolean | 'wait' => {
-    const t = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+    const t = withoutBom(head);
     const start = t.search(/\S/);
     const nl = t.indexOf('\n', start);
     const first = t.slice(start, nl < 0 ? t.length : nl).trim();
@@ -224,7 +225,7 @@ export async function* readEdrStream(
       if (nl < 0) break;
       line++;
       let s = carry.slice(pos, nl);
-      if (line === 1 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      if (line === 1) s = withoutBom(s);
       if (s.endsWith('\r')) s = s.slice(0, -1);
       pos = nl + 1;
       if (s.trim() !== '') yield* parseLine(s, { file, line }, n!, opts);
@@ -233,7 +234,7 @@ export async function* readEdrStream(
     if (final && carry.trim() !== '') {
       line++;
       let s = carry;
-      if (line === 1 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      if (line === 1) s = withoutBom(s);
       yield* parseLine(s.endsWith('\r') ? s.slice(0, -1) : s, { file, line }, n!, opts);
       carry = '';
     }

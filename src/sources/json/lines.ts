@@ -3,6 +3,7 @@
  * UTF-8 decoding per line. Reports 1-based line numbers and byte offsets.
  */
 import type { Readable } from 'node:stream';
+import { withoutBom } from '../input.js';
 
 export interface Line {
   text: string;
@@ -26,7 +27,9 @@ export async function* splitLines(stream: Readable): AsyncGenerator<Line> {
       let end = nl;
       if (end > start && buf[end - 1] === 13) end--;
       lineNo++;
-      yield { text: withoutBom(buf.toString('utf8', start, end), lineNo), line: lineNo, offset: offset + start };
+      const text = buf.toString('utf8', start, end);
+      // The first line without the byte order mark Windows tools write.
+      yield { text: lineNo === 1 ? withoutBom(text) : text, line: lineNo, offset: offset + start };
       start = nl + 1;
     }
     if (start < buf.length) carry = buf.subarray(start);
@@ -37,11 +40,7 @@ export async function* splitLines(stream: Readable): AsyncGenerator<Line> {
     let end = carry.length;
     if (carry[end - 1] === 13) end--;
     lineNo++;
-    yield { text: withoutBom(carry.toString('utf8', 0, end), lineNo), line: lineNo, offset };
+    const text = carry.toString('utf8', 0, end);
+    yield { text: lineNo === 1 ? withoutBom(text) : text, line: lineNo, offset };
   }
-}
-
-/** The first line without a UTF-8 byte order mark (Windows tools write one; JSON has none). */
-function withoutBom(text: string, line: number): string {
-  return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

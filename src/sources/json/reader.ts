@@ -5,7 +5,7 @@
  * A bad line or element is reported with its location and skipped; the rest is read.
  */
 import type { Readable } from 'node:stream';
-import { openInput } from '../input.js';
+import { openInput, withoutBom } from '../input.js';
 import type { EventDoc, ProblemSink, SourceRecord } from '../types.js';
 import { splitLines } from './lines.js';
 
@@ -60,7 +60,7 @@ async function detectShape(stream: Readable): Promise<{ shape: Shape; replay: Bu
     if (done) break;
     replay.push(value);
     seen += value.toString('utf8', 0, Math.min(value.length, 65536));
-    const trimmed = seen.replace(/^\uFEFF/, '').trimStart();
+    const trimmed = withoutBom(seen).trimStart();
     if (trimmed.length === 0) continue;
     if (trimmed[0] === '[') return { shape: 'array', replay, rest: it };
     const nl = trimmed.indexOf('\n');

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EventDoc, ProblemSink, RecordLocation, SourceRecord } from '../types.js';
+import { withoutBom } from '../input.js';
 import { isObject } from '../mapping/index.js';
 import { normaliseOwnedWinlogDoc, type NormaliseOptions } from './normalise.js';
 
@@ -20,7 +21,7 @@ export interface WinlogbeatReadOptions extends Omit<NormaliseOptions, 'loc' | 's
 
 /** Does this text (the head of a file is enough) look like Winlogbeat / Agent winlog JSON? */
 export function sniffWinlogbeat(head: string): boolean {
-  const t = head.replace(/^\uFEFF/, '').trimStart();
+  const t = withoutBom(head).trimStart();
   if (t[0] !== '{' && t[0] !== '[') return false;
   const nl = t.indexOf('\n');
   const first = nl < 0 ? t : t.slice(0, nl);
@@ -48,7 +49,7 @@ interface RawRecord {
 
 /** Splits the text into JSON values with their locations; syntax errors are reported per line or for the file. */
 function* jsonValues(text: string, file: string, sink: ProblemSink | undefined): Generator<RawRecord> {
-  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const t = withoutBom(text);
   const start = t.search(/\S/);
   if (start < 0) return;
   const firstNl = t.indexOf('\n', start);
@@ -130,7 +131,7 @@ export async function* readWinlogbeatFile(path: string, opts: WinlogbeatReadOpti
         buffered.push(raw);
         continue;
       }
-      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      const text = line === 1 ? withoutBom(raw) : raw;
       const s = text.trim();
       if (mode === 'undecided') {
         if (s === '') continue;

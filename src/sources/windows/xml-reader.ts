@@ -11,6 +11,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { ProblemSink } from '../types.js';
+import { withoutBom } from '../input.js';
 import { localName, parseElement, parseStartTag, XmlSyntaxError } from './xml-parse.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -165,7 +166,7 @@ export class WinXmlScanner {
 /** Every event in an XML text held in memory. */
 export function* readWindowsXml(text: string, opts: WinXmlReadOptions = {}): Generator<WinXmlEvent> {
   const sc = new WinXmlScanner(opts);
-  sc.feed(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  sc.feed(withoutBom(text));
   for (let e = sc.next(true); e !== undefined; e = sc.next(true)) yield e;
 }
 
