@@ -9,22 +9,29 @@
  */
 const frozenText = new WeakMap<object, string>();
 
-const LONG = 512;
-const MAX_LONG_CACHED = 256;
-const longText = new Map<string, string>();
-
-function valueText(v: unknown): string | undefined {
-  if (typeof v === 'string') {
-    if (v.length < LONG) return JSON.stringify(v);
-    let t = longText.get(v);
+/**
+ * `JSON.stringify` of strings, remembered for the strings met again; at most `max` of them, started
+ * over when full (the strings may come from the data, or from the rules a long-running process
+ * reloads).
+ */
+export function stringJsonMemo(max: number): (s: string) => string {
+  const texts = new Map<string, string>();
+  return (s) => {
+    let t = texts.get(s);
     if (t === undefined) {
-      t = JSON.stringify(v);
-      // Bounded: a long-running process sees many rules (serve reloads them).
-      if (longText.size >= MAX_LONG_CACHED) longText.clear();
-      longText.set(v, t);
+      t = JSON.stringify(s);
+      if (texts.size >= max) texts.clear();
+      texts.set(s, t);
     }
     return t;
-  }
+  };
+}
+
+const LONG = 512;
+const longText = stringJsonMemo(256);
+
+function valueText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length < LONG ? JSON.stringify(v) : longText(v);
   if (v !== null && typeof v === 'object' && Object.isFrozen(v)) {
     let t = frozenText.get(v);
     if (t === undefined) {

@@ -26,6 +26,7 @@
  *   overlapping exports.
  */
 import { createHash, hash } from 'node:crypto';
+import { stringJsonMemo } from './alert-json.js';
 import { isPlainObject, type Doc } from './fields.js';
 
 /** eqlite's namespace for rule saved-object ids (a fixed random UUID, never to change). */
@@ -154,19 +155,7 @@ function canonical(v: unknown, paths: readonly string[] | undefined): string {
 }
 
 /** Keys as JSON strings; documents repeat their keys, so each is written once. */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_MAX = 50_000;
-
-function quoted(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    q = JSON.stringify(k);
-    // Keys come from the data (registry values, labels…): bounded.
-    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
-    quotedKeys.set(k, q);
-  }
-  return q;
-}
+const quoted = stringJsonMemo(50_000);
 
 /**
  * The deterministic stand-in for an event's `_id` when the input carried none: the sha256 (hex)
