@@ -1,8 +1,9 @@
 /**
  * Where field types come from, as in ES where they come from the index mapping: ECS field
- * definitions (the `@elastic/ecs` package, as `ecs-table.ts` holds them), Elasticsearch mapping files, and fields inferred from
- * data. A schema also decides what an unknown field means: an error (ES, closed world) or a
- * dynamically typed field (open world, the default for hunting over arbitrary logs).
+ * definitions (the `@elastic/ecs` package, as `ecs-table.ts` holds them), Elasticsearch mapping
+ * files, and fields inferred from data. A schema also decides what an unknown field means: an
+ * error (ES, closed world) or a dynamically typed field (open world, the default for hunting over
+ * arbitrary logs).
  */
 import type { DataType, FieldDef } from './types.js';
 import { dateParser } from './dates.js';
